@@ -226,4 +226,3 @@ func (c *Config) readTokenFile() error {
 	c.InfluxDB.Token = Secret(strings.TrimSpace(string(b)))
 	return nil
 }
-
