@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// migrations are applied in order, each in its own transaction; version N is
+// migrations[N-1]. Never edit a released migration: append a new one.
+var migrations = []string{
+	// 1: documents, observations, accepted series with history, fetch
+	// state, outbox and meta. Times are unix seconds (UTC).
+	`
+CREATE TABLE documents (
+	id          TEXT PRIMARY KEY,
+	url         TEXT NOT NULL,
+	source      TEXT NOT NULL,
+	publisher   TEXT NOT NULL,
+	title       TEXT NOT NULL,
+	published   INTEGER NOT NULL,
+	fetched     INTEGER NOT NULL,
+	ingested    INTEGER NOT NULL,
+	main_period TEXT NOT NULL,
+	text        TEXT NOT NULL
+);
+CREATE TABLE observations (
+	id           INTEGER PRIMARY KEY,
+	document_id  TEXT NOT NULL REFERENCES documents(id),
+	seq          INTEGER NOT NULL,
+	source       TEXT NOT NULL,
+	period       TEXT NOT NULL,
+	period_start INTEGER NOT NULL,
+	granularity  TEXT NOT NULL,
+	metric       TEXT NOT NULL,
+	category     TEXT NOT NULL,
+	region       TEXT NOT NULL,
+	value        INTEGER NOT NULL,
+	qualifier    TEXT NOT NULL,
+	confidence   REAL NOT NULL,
+	evidence     TEXT NOT NULL,
+	ev_start     INTEGER NOT NULL,
+	ev_end       INTEGER NOT NULL,
+	main         INTEGER NOT NULL
+);
+CREATE INDEX observations_point ON observations(source, metric, category, region, period_start);
+CREATE INDEX observations_document ON observations(document_id);
+CREATE TABLE points (
+	source         TEXT NOT NULL,
+	period         TEXT NOT NULL,
+	metric         TEXT NOT NULL,
+	category       TEXT NOT NULL,
+	region         TEXT NOT NULL,
+	period_start   INTEGER NOT NULL,
+	granularity    TEXT NOT NULL,
+	value          INTEGER NOT NULL,
+	qualifier      TEXT NOT NULL,
+	observation_id INTEGER NOT NULL REFERENCES observations(id),
+	revision_id    INTEGER NOT NULL,
+	main           INTEGER NOT NULL,
+	published      INTEGER NOT NULL,
+	fetched        INTEGER NOT NULL,
+	document_id    TEXT NOT NULL,
+	ev_start       INTEGER NOT NULL,
+	revisions      INTEGER NOT NULL,
+	updated        INTEGER NOT NULL,
+	PRIMARY KEY (source, period, metric, category, region)
+);
+CREATE INDEX points_series ON points(source, metric, category, region, period_start);
+CREATE TABLE revisions (
+	id             INTEGER PRIMARY KEY,
+	source         TEXT NOT NULL,
+	period         TEXT NOT NULL,
+	metric         TEXT NOT NULL,
+	category       TEXT NOT NULL,
+	region         TEXT NOT NULL,
+	value          INTEGER NOT NULL,
+	qualifier      TEXT NOT NULL,
+	observation_id INTEGER NOT NULL REFERENCES observations(id),
+	accepted_at    INTEGER NOT NULL,
+	superseded_at  INTEGER
+);
+CREATE INDEX revisions_point ON revisions(source, period, metric, category, region, id);
+CREATE TABLE fetch_state (
+	url           TEXT PRIMARY KEY,
+	etag          TEXT NOT NULL,
+	last_modified TEXT NOT NULL,
+	updated       INTEGER NOT NULL
+);
+CREATE TABLE outbox (
+	id       INTEGER PRIMARY KEY AUTOINCREMENT,
+	source   TEXT NOT NULL,
+	period   TEXT NOT NULL,
+	metric   TEXT NOT NULL,
+	category TEXT NOT NULL,
+	region   TEXT NOT NULL,
+	enqueued INTEGER NOT NULL
+);
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+);
+`,
+}
+
+// migrate creates the schema_migrations table and applies every migration
+// the database has not seen yet.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY,
+		applied INTEGER NOT NULL
+	)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var current int
+	if err := s.write.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if current > len(migrations) {
+		return fmt.Errorf("schema version %d is newer than this program supports (%d)", current, len(migrations))
+	}
+	for v := current + 1; v <= len(migrations); v++ {
+		if err := s.applyMigration(ctx, v); err != nil {
+			return fmt.Errorf("migration %d: %w", v, err)
+		}
+	}
+	return nil
+}
+
+// applyMigration applies migration v in its own transaction unless another
+// process applied it meanwhile.
+func (s *Store) applyMigration(ctx context.Context, v int) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var done int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, v).Scan(&done); err != nil {
+		return err
+	}
+	if done > 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, applied) VALUES (?, ?)`, v, s.now().Unix()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,215 @@
+// Package store keeps documents, the figures they report (observations, with
+// their evidence) and the accepted time series derived from them in an
+// embedded SQLite database. It also keeps the conditional-GET state of web
+// sources, a small key/value table and the outbox that carries every change
+// of the accepted series to InfluxDB.
+//
+// The database is opened twice: one connection writes (every write is a
+// BEGIN IMMEDIATE transaction, so writers queue instead of failing) and a
+// pool of read-only connections serves queries, which in WAL mode never wait
+// for the writer.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+// ErrClosed is returned by every method called after Close.
+var ErrClosed = errors.New("store is closed")
+
+// busyTimeout is how long a connection waits for a lock held by another
+// connection or process before failing with SQLITE_BUSY.
+const busyTimeout = 10 * time.Second
+
+// Store is an open database. Its methods are safe for concurrent use.
+type Store struct {
+	path   string
+	write  *sql.DB // one connection: all writes
+	read   *sql.DB // read-only pool: all queries
+	closed atomic.Bool
+	now    func() time.Time // clock for ingest/outbox times; replaced in tests
+}
+
+// Open opens the database at path, creating it and its parent directories
+// when missing, and applies pending schema migrations.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") {
+		return nil, fmt.Errorf("open store %q: want a file path", path)
+	}
+	if strings.ContainsRune(path, '?') {
+		return nil, fmt.Errorf("open store %s: path must not contain '?'", path)
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("open store %s: %w", path, err)
+		}
+	}
+	s := &Store{path: path, now: time.Now}
+	var err error
+	if s.write, err = openPool(path, 1, "_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.write.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	readers := max(4, runtime.GOMAXPROCS(0))
+	if s.read, err = openPool(path, readers, "_pragma=query_only(1)"); err != nil {
+		s.write.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if err := s.read.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// openPool opens a connection pool on path with the common pragmas plus
+// extra DSN parameters.
+func openPool(path string, conns int, extra string) (*sql.DB, error) {
+	dsn := fmt.Sprintf("%s?_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&%s",
+		path, busyTimeout.Milliseconds(), extra)
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	db.SetConnMaxIdleTime(0)
+	return db, nil
+}
+
+// Path returns the file the store was opened on.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database. Calling it again is a no-op.
+func (s *Store) Close() error {
+	if s.closed.Swap(true) {
+		return nil
+	}
+	var errs []error
+	if s.read != nil {
+		errs = append(errs, s.read.Close())
+	}
+	errs = append(errs, s.write.Close())
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close store %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// Ping checks that the database can be read and written.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.check("ping"); err != nil {
+		return err
+	}
+	if err := s.read.PingContext(ctx); err != nil {
+		return s.wrap("ping", err)
+	}
+	var n int
+	if err := s.write.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
+		return s.wrap("ping", err)
+	}
+	return nil
+}
+
+// check returns ErrClosed, naming the file and the operation, after Close.
+func (s *Store) check(op string) error {
+	if s.closed.Load() {
+		return fmt.Errorf("store %s: %s: %w", s.path, op, ErrClosed)
+	}
+	return nil
+}
+
+// wrap names the file and the operation in err.
+func (s *Store) wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("store %s: %s: %w", s.path, op, err)
+}
+
+// inTx runs fn in a write transaction, committing when fn succeeds.
+func (s *Store) inTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	if err := s.check(op); err != nil {
+		return err
+	}
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrap(op, err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return s.wrap(op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.wrap(op, err)
+	}
+	return nil
+}
+
+// SetMeta stores value under key in the key/value table.
+func (s *Store) SetMeta(ctx context.Context, key, value string) error {
+	return s.inTx(ctx, "set meta "+key, func(tx *sql.Tx) error {
+		return setMeta(ctx, tx, key, value)
+	})
+}
+
+func setMeta(ctx context.Context, tx *sql.Tx, key, value string) error {
+	_, err := tx.ExecContext(ctx,
+		`INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+		key, value)
+	return err
+}
+
+// Meta returns the value stored under key, or "" when there is none.
+func (s *Store) Meta(ctx context.Context, key string) (string, error) {
+	if err := s.check("meta " + key); err != nil {
+		return "", err
+	}
+	var v string
+	err := s.read.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, s.wrap("meta "+key, err)
+}
+
+// FetchState returns the ETag and Last-Modified validators last seen for
+// url, each "" when unknown.
+func (s *Store) FetchState(ctx context.Context, url string) (etag, lastModified string, err error) {
+	if err := s.check("fetch state " + url); err != nil {
+		return "", "", err
+	}
+	err = s.read.QueryRowContext(ctx,
+		`SELECT etag, last_modified FROM fetch_state WHERE url = ?`, url).Scan(&etag, &lastModified)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", s.wrap("fetch state "+url, err)
+	}
+	return etag, lastModified, nil
+}
+
+// SetFetchState records the ETag and Last-Modified validators of url.
+func (s *Store) SetFetchState(ctx context.Context, url, etag, lastModified string) error {
+	return s.inTx(ctx, "set fetch state "+url, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO fetch_state(url, etag, last_modified, updated) VALUES (?, ?, ?, ?)
+			ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, updated = excluded.updated`,
+			url, etag, lastModified, s.now().Unix())
+		return err
+	})
+}
