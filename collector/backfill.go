@@ -1,0 +1,233 @@
+package collector
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/incidents-dev/incidents/store"
+)
+
+// Backfill ingests an archive of report files: Jobs workers read and parse
+// files in parallel and one writer stores them in batched transactions.
+// Documents already stored are skipped before parsing, so an interrupted
+// backfill resumes where it stopped when run again.
+type Backfill struct {
+	Store  Store
+	Logger *slog.Logger
+	// Extract defaults to parser.Extract.
+	Extract ExtractFunc
+	// File labels every document (source, publisher, country, published
+	// override) and bounds its size.
+	File FileOptions
+	// Jobs is the number of parsing workers; default runtime.NumCPU().
+	Jobs int
+	// BatchSize and BatchInterval bound a transaction: it commits after
+	// this many documents or this long, whichever comes first. Defaults:
+	// 100 documents, 1s.
+	BatchSize     int
+	BatchInterval time.Duration
+	// DryRun reads and parses without storing or consulting the store.
+	DryRun bool
+
+	total, processed, stored, skipped, failed, figures, revisions atomic.Int64
+}
+
+// BackfillStats counts the documents of a backfill so far.
+type BackfillStats struct {
+	// Total is the number of files found; Processed how many are done.
+	Total, Processed int64
+	// Stored were new and stored (parsed only, with DryRun); Skipped were
+	// stored already; Failed could not be read or parsed.
+	Stored, Skipped, Failed int64
+	// Figures and Revisions count what the stored documents brought.
+	Figures, Revisions int64
+}
+
+// Stats returns the counts so far; it is safe to call during Run.
+func (b *Backfill) Stats() BackfillStats {
+	return BackfillStats{
+		Total: b.total.Load(), Processed: b.processed.Load(), Stored: b.stored.Load(),
+		Skipped: b.skipped.Load(), Failed: b.failed.Load(), Figures: b.figures.Load(), Revisions: b.revisions.Load(),
+	}
+}
+
+// Run backfills the files under paths (files, directories or globs). When
+// ctx ends, workers stop taking files, the documents already parsed are
+// committed and Run returns ctx's error. A store failure stops the run.
+func (b *Backfill) Run(ctx context.Context, paths []string) (BackfillStats, error) {
+	var files []string
+	for _, p := range paths {
+		fs, err := ListFiles(p)
+		if err != nil {
+			return b.Stats(), err
+		}
+		files = append(files, fs...)
+	}
+	b.total.Store(int64(len(files)))
+
+	work, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	paths2 := make(chan string)
+	items := make(chan store.Ingest, 2*b.jobs())
+	go func() {
+		defer close(paths2)
+		for _, f := range files {
+			select {
+			case paths2 <- f:
+			case <-work.Done():
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range b.jobs() {
+		wg.Go(func() { b.worker(work, paths2, items) })
+	}
+	go func() { wg.Wait(); close(items) }()
+
+	if err := b.write(ctx, items); err != nil {
+		stop(err)
+		for range items { // let the workers finish
+		}
+		return b.Stats(), err
+	}
+	if err := ctx.Err(); err != nil {
+		return b.Stats(), err
+	}
+	return b.Stats(), nil
+}
+
+func (b *Backfill) worker(ctx context.Context, paths <-chan string, items chan<- store.Ingest) {
+	for p := range paths {
+		if ctx.Err() != nil {
+			return
+		}
+		item, ok := b.prepare(ctx, p)
+		if !ok {
+			b.processed.Add(1)
+			continue
+		}
+		items <- item // the writer drains items until they are closed
+	}
+}
+
+// prepare reads and parses one file; ok is false when it needs no storing.
+func (b *Backfill) prepare(ctx context.Context, path string) (store.Ingest, bool) {
+	doc, err := ReadFile(path, b.File)
+	if err != nil {
+		b.failed.Add(1)
+		b.logger().Warn("document failed", "url", path, "err", err)
+		return store.Ingest{}, false
+	}
+	id := store.DocumentID(doc.Text)
+	if !b.DryRun {
+		known, err := b.Store.HasDocument(ctx, id)
+		if err != nil {
+			if ctx.Err() == nil {
+				b.failed.Add(1)
+				b.logger().Warn("document failed", "url", path, "err", err)
+			}
+			return store.Ingest{}, false
+		}
+		if known {
+			b.skipped.Add(1)
+			return store.Ingest{}, false
+		}
+	}
+	return Prepare(doc, id, b.Extract), true
+}
+
+// write is the single writer: it stores items in batches until items is
+// closed. Batches are committed even when ctx is done.
+func (b *Backfill) write(ctx context.Context, items <-chan store.Ingest) error {
+	batch := make([]store.Ingest, 0, b.batchSize())
+	tick := time.NewTicker(b.batchInterval())
+	defer tick.Stop()
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := b.commit(context.WithoutCancel(ctx), batch)
+		clear(batch)
+		batch = batch[:0]
+		return err
+	}
+	for {
+		select {
+		case it, ok := <-items:
+			if !ok {
+				return flush()
+			}
+			batch = append(batch, it)
+			if len(batch) >= b.batchSize() {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		case <-tick.C:
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (b *Backfill) commit(ctx context.Context, batch []store.Ingest) error {
+	defer b.processed.Add(int64(len(batch)))
+	if b.DryRun {
+		for _, it := range batch {
+			b.stored.Add(1)
+			b.figures.Add(int64(len(it.Figures)))
+		}
+		return nil
+	}
+	res, err := b.Store.Ingest(ctx, batch...)
+	if err != nil {
+		b.failed.Add(int64(len(batch)))
+		return fmt.Errorf("store batch of %d documents (first %s): %w", len(batch), batch[0].Doc.URL, err)
+	}
+	for _, r := range res {
+		if !r.New {
+			b.skipped.Add(1)
+			continue
+		}
+		b.stored.Add(1)
+		b.figures.Add(int64(r.Figures))
+		b.revisions.Add(int64(r.Revisions))
+	}
+	return nil
+}
+
+func (b *Backfill) jobs() int {
+	if b.Jobs > 0 {
+		return b.Jobs
+	}
+	return runtime.NumCPU()
+}
+
+func (b *Backfill) batchSize() int {
+	if b.BatchSize > 0 {
+		return b.BatchSize
+	}
+	return 100
+}
+
+func (b *Backfill) batchInterval() time.Duration {
+	if b.BatchInterval > 0 {
+		return b.BatchInterval
+	}
+	return time.Second
+}
+
+func (b *Backfill) logger() *slog.Logger {
+	if b.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return b.Logger
+}
+
