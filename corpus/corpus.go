@@ -195,8 +195,10 @@ func jsonError(data []byte, err error) error {
 	return fmt.Errorf("invalid JSON: %w", err)
 }
 
+// position names the line and column of the byte before offset: the
+// decoder reports errors after reading the offending byte.
 func position(data []byte, offset int64) string {
-	offset = min(max(offset, 0), int64(len(data)))
+	offset = min(max(offset-1, 0), int64(len(data)))
 	before := data[:offset]
 	line := bytes.Count(before, []byte("\n")) + 1
 	col := len(before) - bytes.LastIndexByte(before, '\n')

@@ -55,7 +55,7 @@ func TestLoadFileBad(t *testing.T) {
 		"id-mismatch.json":   `id "some-other-id" does not match the file name "id-mismatch"`,
 		"missing.json":       `missing required fields: figures, published`,
 		"negative.json":      `figure 0: negative value -3`,
-		"syntax.json":        `invalid JSON at line 3, column 30`,
+		"syntax.json":        `invalid JSON at line 3, column 29`,
 		"trailing.json":      `data after the case object`,
 		"truncated.json":     `invalid JSON: unexpected end of file`,
 		"unknown-field.json": `unknown field "comment"`,
