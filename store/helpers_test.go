@@ -1,0 +1,148 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/incidents-dev/incidents/parser"
+)
+
+// testClock is a deterministic clock: each call returns one second later.
+type testClock struct{ t time.Time }
+
+func (c *testClock) now() time.Time {
+	c.t = c.t.Add(time.Second)
+	return c.t
+}
+
+// openTest opens a store in a temp dir with a deterministic clock.
+func openTest(t testing.TB) *Store {
+	t.Helper()
+	return openAt(t, filepath.Join(t.TempDir(), "data", "incidents.db"))
+}
+
+func openAt(t testing.TB, path string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	clk := &testClock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	s.now = clk.now
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// day parses a YYYY-MM-DD date.
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// figSpec describes a figure by the phrase of the text it is read from: the
+// number is the first run of digits in the phrase.
+type figSpec struct {
+	period, metric, region, phrase string
+}
+
+// report builds an Ingest whose figures point into its text, like the
+// parser's output: the value is parsed from the phrase and the evidence
+// offsets are those of the number in the text.
+func report(t testing.TB, source, published, text string, specs ...figSpec) Ingest {
+	t.Helper()
+	it := Ingest{Doc: Document{
+		URL: "https://example.org/" + published, Source: source, Publisher: strings.ToUpper(source),
+		Title: "Report " + published, Published: day(published), Fetched: day(published).Add(48 * time.Hour),
+		Text: text,
+	}}
+	for _, sp := range specs {
+		at := strings.Index(text, sp.phrase)
+		if at < 0 {
+			t.Fatalf("phrase %q not in text %q", sp.phrase, text)
+		}
+		start := at + strings.IndexAny(sp.phrase, "0123456789")
+		end := start
+		for end < len(text) && text[end] >= '0' && text[end] <= '9' {
+			end++
+		}
+		var v int64
+		fmt.Sscan(text[start:end], &v)
+		region := sp.region
+		if region == "" {
+			region = "PK"
+		}
+		it.Figures = append(it.Figures, parser.Figure{
+			Period: sp.period, Metric: sp.metric, Category: "all", Region: region, Value: v,
+			Qualifier: "exact", Evidence: parser.Evidence{Text: sp.phrase, Start: start, End: end}, Confidence: 0.9,
+		})
+	}
+	return it
+}
+
+// ingest calls Ingest and fails the test on error.
+func ingest(t testing.TB, s *Store, items ...Ingest) []IngestResult {
+	t.Helper()
+	res, err := s.Ingest(context.Background(), items...)
+	if err != nil {
+		t.Fatalf("Ingest: %v", err)
+	}
+	return res
+}
+
+// dump renders every row of every table in a stable order.
+func dump(t testing.TB, s *Store) string {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := s.read.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, n)
+	}
+	rows.Close()
+	var b strings.Builder
+	for _, tbl := range tables {
+		r, err := s.read.QueryContext(ctx, `SELECT * FROM "`+tbl+`"`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := r.Columns()
+		var lines []string
+		for r.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := r.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			lines = append(lines, fmt.Sprintf("%v", vals))
+		}
+		r.Close()
+		fmt.Fprintf(&b, "== %s %v (%d rows)\n%s\n", tbl, cols, len(lines), strings.Join(lines, "\n"))
+	}
+	return b.String()
+}
+
+// values renders accepted points as "period metric region=value" lines.
+func values(ps []Point) string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, fmt.Sprintf("%s %s %s=%d", p.Period, p.Metric, p.Region, p.Value))
+	}
+	return strings.Join(out, "\n")
+}
