@@ -66,7 +66,7 @@ func (s *feedSource) Documents(ctx context.Context) iter.Seq2[Document, error] {
 			return
 		}
 		if err != nil {
-			yield(Document{}, err)
+			yield(s.web.failed(s.web.url.String()), err)
 			return
 		}
 		complete := true
@@ -87,6 +87,7 @@ func (s *feedSource) Documents(ctx context.Context) iter.Seq2[Document, error] {
 			downloaded++
 			if err != nil {
 				complete = false
+				doc = s.web.failed(orDefault(it.link, s.web.url.String()))
 			}
 			if !yield(doc, err) {
 				return
@@ -167,11 +168,11 @@ func itemLink(it *gofeed.Item) string {
 func (s *feedSource) item(ctx context.Context, it feedItem) (Document, validators, error) {
 	link, err := s.checkLink(it.link)
 	if err != nil {
-		return Document{}, validators{}, fmt.Errorf("feed item %q: %w", it.title, err)
+		return Document{}, validators{}, fmt.Errorf("feed %s: item %q: %w", s.web.url, it.title, err)
 	}
 	doc, v, err := s.web.fetchPage(ctx, link, itemHint{title: it.title, published: it.published})
 	if err != nil && !errors.Is(err, ErrNotModified) {
-		err = fmt.Errorf("feed item %q: %w", it.title, err)
+		err = fmt.Errorf("feed %s: item %q: %w", s.web.url, it.title, err)
 	}
 	return doc, v, err
 }

@@ -165,15 +165,15 @@ func TestFeedRejectsLinks(t *testing.T) {
 			name:     "file and off-host links fail, the others succeed",
 			wantDocs: []string{s.URL + "/reports/2024-04.html"},
 			wantErrs: []string{
-				`feed item "Security report: local file": link file:///etc/passwd: scheme "file" not allowed (only http and https)`,
-				`feed item "Security report: elsewhere": link ` + other.URL + `/reports/2024-03.html: host "` + otherHost + `" is not the feed's host "` + strings.TrimPrefix(s.URL, "http://") + `" nor in allow_hosts`,
+				`feed ` + s.URL + `/feed.xml: item "Security report: local file": link file:///etc/passwd: scheme "file" not allowed (only http and https)`,
+				`feed ` + s.URL + `/feed.xml: item "Security report: elsewhere": link ` + other.URL + `/reports/2024-03.html: host "` + otherHost + `" is not the feed's host "` + strings.TrimPrefix(s.URL, "http://") + `" nor in allow_hosts`,
 			},
 		},
 		{
 			name:       "allow_hosts admits the other host",
 			allowHosts: []string{otherHost},
 			wantDocs:   []string{other.URL + "/reports/2024-03.html", s.URL + "/reports/2024-04.html"},
-			wantErrs:   []string{`feed item "Security report: local file": link file:///etc/passwd: scheme "file" not allowed (only http and https)`},
+			wantErrs:   []string{`feed ` + s.URL + `/feed.xml: item "Security report: local file": link file:///etc/passwd: scheme "file" not allowed (only http and https)`},
 		},
 	}
 	for _, tt := range tests {
@@ -207,7 +207,7 @@ func TestFeedErrors(t *testing.T) {
 	}{
 		{"empty body", "/empty.xml", "feed $BASE/empty.xml: empty body"},
 		{"not a feed", "/garbage.xml", "feed $BASE/garbage.xml: failed to detect feed type"},
-		{"item without link", "/nolink.xml", `feed item "Security report": no link`},
+		{"item without link", "/nolink.xml", `feed $BASE/nolink.xml: item "Security report": no link`},
 		{"feed not found", "/missing.xml", "fetch $BASE/missing.xml: status 404 Not Found"},
 	}
 	for _, tt := range tests {

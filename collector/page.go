@@ -47,7 +47,11 @@ func (s *pageSource) Documents(ctx context.Context) iter.Seq2[Document, error] {
 			s.web.deps.Logger.Debug("page not modified", "url", s.url)
 			return
 		}
-		if !yield(doc, err) || err != nil {
+		if err != nil {
+			yield(s.web.failed(s.url), err)
+			return
+		}
+		if !yield(doc, nil) {
 			return
 		}
 		s.web.saveValidators(ctx, validators, doc.Text)
@@ -74,6 +78,12 @@ func newWebSource(cfg config.Source, deps Deps) (webSource, error) {
 		return webSource{}, fmt.Errorf("url %q: %w", cfg.URL, err)
 	}
 	return webSource{cfg: cfg, deps: deps, url: u}, nil
+}
+
+// failed is the document yielded with an error: only its source and URL
+// are known, so that the error is reported with both.
+func (w webSource) failed(link string) Document {
+	return Document{Source: w.cfg.Name, Publisher: w.cfg.Publisher, URL: link}
 }
 
 // itemHint is what a feed says about an item before its page is fetched.
