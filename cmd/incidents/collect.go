@@ -1,0 +1,123 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/incidents-dev/incidents/collector"
+	"github.com/incidents-dev/incidents/config"
+)
+
+func init() { commands = append(commands, newCollectCmd) }
+
+func newCollectCmd() *cobra.Command {
+	var names []string
+	cmd := &cobra.Command{
+		Use:   "collect [--source NAME ...]",
+		Short: "Collect every configured source once",
+		Long: `collect runs every configured source once (or only those named with
+--source): each new document is parsed and its figures stored; a document
+already stored is counted as unchanged without parsing. Each source fails
+alone: the others still run. It prints one summary line per source and
+exits 0 when every source succeeded, 1 otherwise. Meant for system cron
+and Kubernetes CronJobs; SIGINT or SIGTERM stops it between documents.
+
+Example:
+  incidents collect --config config.yaml
+  incidents collect --source examples`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runCollect(cmd, names) },
+	}
+	cmd.Flags().StringSliceVar(&names, "source", nil, "collect only this source (repeatable)")
+	return cmd
+}
+
+func runCollect(cmd *cobra.Command, names []string) error {
+	cfg, logger, st, err := setup(cmd)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if len(cfg.Sources) == 0 {
+		return usageErrorf("no sources configured")
+	}
+	deps := collector.Deps{
+		Fetcher:  collector.NewFetcher(fetchOptions(cfg.Fetch), logger),
+		State:    st,
+		Logger:   logger,
+		Defaults: cfg.Defaults,
+		MaxBytes: cfg.Fetch.MaxBodyBytes,
+	}
+	sources, err := collector.NewSources(cfg.Sources, deps, names...)
+	var unknown *collector.UnknownSourceError
+	if errors.As(err, &unknown) {
+		return usageErrorf("%w", err)
+	}
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(cmdContext(cmd), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	c := &collector.Collector{Store: st, Logger: logger}
+	sum := c.Run(ctx, sources)
+	writeSummary(cmd.OutOrStdout(), sum)
+	return summaryError(sum)
+}
+
+// fetchOptions maps the fetch section to the fetcher's limits.
+func fetchOptions(f config.Fetch) collector.FetchOptions {
+	ua := f.UserAgent
+	if ua == "" {
+		ua = collector.UserAgent(version)
+	}
+	return collector.FetchOptions{
+		Timeout: f.Timeout, MaxBodyBytes: f.MaxBodyBytes, MaxRedirects: f.MaxRedirects, Retries: f.Retries,
+		RetryBackoff: f.RetryBackoff, MinHostInterval: f.MinHostInterval, UserAgent: ua,
+	}
+}
+
+// writeSummary prints one line per source, then the errors.
+func writeSummary(w io.Writer, sum collector.Summary) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "SOURCE\tNEW\tUNCHANGED\tFAILED\tFIGURES\tREVISIONS\tDURATION\tSTATUS\t")
+	for _, s := range sum.Sources {
+		status := "ok"
+		switch {
+		case s.Interrupted:
+			status = "interrupted"
+		case !s.OK():
+			status = "failed"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t\n", s.Source, s.New, s.Unchanged, s.Failed,
+			s.Figures, s.Revisions, s.Duration.Round(time.Millisecond), status)
+	}
+	tw.Flush()
+	for _, s := range sum.Sources {
+		for _, e := range s.Errors {
+			fmt.Fprintf(w, "%s: %s\n", s.Source, e)
+		}
+	}
+}
+
+// summaryError is nil when every source succeeded.
+func summaryError(sum collector.Summary) error {
+	failed := 0
+	for _, s := range sum.Sources {
+		if !s.OK() {
+			failed++
+		}
+	}
+	if failed == 0 {
+		return nil
+	}
+	return fmt.Errorf("%d of %d sources did not succeed", failed, len(sum.Sources))
+}
+
