@@ -230,4 +230,3 @@ func (b *Backfill) logger() *slog.Logger {
 	}
 	return b.Logger
 }
-

@@ -120,4 +120,3 @@ func summaryError(sum collector.Summary) error {
 	}
 	return fmt.Errorf("%d of %d sources did not succeed", failed, len(sum.Sources))
 }
-
