@@ -1,9 +1,198 @@
 package parser
 
+import (
+	"sort"
+	"strings"
+	"time"
+)
+
 // Extract reads every reported figure out of text. It is pure: the same
 // text and context always give the same figures, in document order.
 func Extract(text string, ctx Context) []Figure {
-	return nil // implemented in the parser issue; this stub keeps the API compilable
+	lx, err := defaultLexicon()
+	if err != nil {
+		panic("parser: embedded lexicon is invalid: " + err.Error()) // caught by TestLexiconLoads
+	}
+	return lx.Extract(text, ctx)
+}
+
+// docState carries what earlier sentences established: the current period,
+// the last region, the last comparison period.
+type docState struct {
+	ctx               Context
+	pub               time.Time
+	cur               *Period // the period the text is currently about
+	lastUnit          Granularity
+	lastRegion        string // last region named explicitly (for "there", "the province")
+	lastBlock         bool   // the last place named was local or supra-national
+	prevCmp           *Period
+	publisherCategory string
+	figs              []Figure
+}
+
+func (st *docState) currentYear() int {
+	if st.cur != nil {
+		return st.cur.Start.Year()
+	}
+	return st.pub.Year()
+}
+
+// resolve turns a pmCurrent mention ("during the month", "the previous
+// quarter") into a period.
+func (st *docState) resolve(pm periodMention) (Period, bool) {
+	if pm.valid {
+		return pm.p, true
+	}
+	if pm.kind != pmCurrent {
+		return Period{}, false
+	}
+	var p Period
+	switch {
+	case st.cur != nil && (pm.unit == "" || pm.unit == st.cur.Granularity):
+		p = *st.cur
+	case pm.unit == "":
+		return Period{}, false
+	case st.cur != nil && pm.unit == Year:
+		p = containing(Year, st.cur.Start)
+	case pm.unit == Year:
+		p = containing(Year, st.pub)
+	default:
+		p = lastComplete(pm.unit, st.pub)
+	}
+	if pm.rel < 0 {
+		p = p.Previous()
+	}
+	return p, true
+}
+
+// Extract is Extract with this lexicon.
+func (lx *Lexicon) Extract(text string, ctx Context) []Figure {
+	st := &docState{ctx: ctx, pub: ctx.Published}
+	if st.pub.IsZero() {
+		st.pub = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	if ctx.Country == "" {
+		st.ctx.Country = "ZZ"
+	}
+	st.publisherCategory = lx.publishers[strings.ToLower(strings.TrimSpace(ctx.Publisher))]
+	var sents [][2]int
+	sents = sentences(text, sents)
+	var s sentence
+	for _, r := range sents {
+		s.analyse(lx, text, r[0], r[1], st)
+		s.extract(st)
+		s.updateState(st)
+	}
+	relabelCasualties(st.figs)
+	return finish(st.figs)
+}
+
+// relabelCasualties turns "casualties" into deaths where the text plainly
+// uses the word for deaths: the same number is reported as deaths for the
+// same period, region and category elsewhere. The other casualties figures
+// of that sentence (its comparison values) follow.
+func relabelCasualties(figs []Figure) {
+	deaths := map[string]bool{}
+	for _, f := range figs {
+		if f.Metric == MetricDeaths {
+			deaths[f.Period+"|"+f.Category+"|"+f.Region+"|"+itoa(f.Value)] = true
+		}
+	}
+	sents := map[int]bool{}
+	for _, f := range figs {
+		if f.Metric == MetricCasualties && deaths[f.Period+"|"+f.Category+"|"+f.Region+"|"+itoa(f.Value)] {
+			sents[f.Evidence.Start-len(f.Evidence.Text)] = true
+		}
+	}
+	if len(sents) == 0 {
+		return
+	}
+	for i, f := range figs {
+		if f.Metric != MetricCasualties {
+			continue
+		}
+		for j := range figs {
+			g := figs[j]
+			if g.Metric == MetricCasualties && g.Evidence.Text == f.Evidence.Text && deaths[g.Period+"|"+g.Category+"|"+g.Region+"|"+itoa(g.Value)] {
+				figs[i].Metric = MetricDeaths
+				break
+			}
+		}
+	}
+}
+
+// updateState carries the sentence's period and region to the next ones.
+func (s *sentence) updateState(st *docState) {
+	var lastCmp *Period
+	for _, pm := range s.periods {
+		if pm.kind == pmReference || pm.kind == pmDay {
+			continue
+		}
+		p, ok := st.resolve(pm)
+		if !ok {
+			continue
+		}
+		if pm.cmp {
+			pp := p
+			lastCmp = &pp
+			continue
+		}
+		if p.Granularity == Range {
+			continue
+		}
+		pp := p
+		st.cur = &pp
+		st.lastUnit = p.Granularity
+	}
+	st.prevCmp = lastCmp
+	for _, rm := range s.regions {
+		switch {
+		case rm.anaphor || rm.negated || rm.compared:
+		case rm.nation:
+			st.lastRegion, st.lastBlock = st.ctx.Country, false
+		case rm.code == "":
+			st.lastBlock = true
+		default:
+			st.lastRegion, st.lastBlock = rm.code, false
+		}
+	}
+}
+
+// finish removes identical figures (keeping a stated qualifier over
+// "exact"), and returns the figures in document order.
+func finish(figs []Figure) []Figure {
+	out := figs[:0]
+	idx := map[string]int{}
+	for _, f := range figs {
+		k := f.Key() + "|" + itoa(f.Value)
+		if i, ok := idx[k]; ok {
+			if out[i].Qualifier == "exact" && f.Qualifier != "exact" {
+				out[i].Qualifier = f.Qualifier
+			}
+			continue
+		}
+		idx[k] = len(out)
+		out = append(out, f)
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Evidence.Start < out[b].Evidence.Start })
+	if out == nil {
+		return []Figure{}
+	}
+	return out
+}
+
+func itoa(v int64) string {
+	var b [24]byte
+	i := len(b)
+	if v == 0 {
+		return "0"
+	}
+	for v > 0 {
+		i--
+		b[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return string(b[i:])
 }
 
 // MainPeriod returns the period a document mainly reports on: the period

@@ -1,0 +1,366 @@
+package parser
+
+// draft is a figure being assembled for one number.
+type draft struct {
+	num      int // index into sentence.nums
+	metric   string
+	cue      int  // token of the metric cue, -1 when inherited
+	cueNoun  bool // metric from a noun right after the number ("44 attacks")
+	category string
+	region   string
+	regions  []string // "one each in A and B"
+	period   Period
+	periods  []Period // "in both months"
+	conf     float64
+	drop     bool
+	total    bool // the M of "N out of M": category all, national
+}
+
+// extract assigns metric, category, region and period to each number of the
+// sentence and appends the figures to st.figs.
+func (s *sentence) extract(st *docState) {
+	if len(s.nums) == 0 {
+		return
+	}
+	for k := range s.nums {
+		s.exclude(k)
+	}
+	s.zeros(st)
+	drafts := make([]draft, 0, len(s.nums))
+	for k := range s.nums {
+		nm := &s.nums[k]
+		if nm.skip {
+			continue
+		}
+		d := draft{num: k, cue: -1, conf: 0.95}
+		if nm.zero {
+			d.metric, d.category = nm.zeroMetric, "all"
+			d.regions = s.clauseRegions(nm.i)
+			if len(d.regions) == 0 && !s.regionFor(&d, st) {
+				continue
+			}
+			if len(d.regions) > 0 {
+				d.region = d.regions[0]
+			}
+			if s.periodFor(&d, st) {
+				drafts = append(drafts, d)
+			}
+			continue
+		}
+		if nm.same {
+			if len(drafts) == 0 {
+				continue
+			}
+			nm.val = s.nums[drafts[len(drafts)-1].num].val
+		}
+		if !s.metricFor(&d, drafts, st) {
+			continue
+		}
+		if !s.categoryFor(&d, drafts, st) {
+			continue
+		}
+		if !s.regionFor(&d, st) {
+			continue
+		}
+		if !s.periodFor(&d, st) {
+			continue
+		}
+		drafts = append(drafts, d)
+	}
+	s.pairs(drafts, st)
+	s.respectively(drafts)
+	drafts = s.breakdowns(drafts)
+	for _, d := range drafts {
+		if d.drop {
+			continue
+		}
+		s.emit(d, st)
+	}
+}
+
+func (s *sentence) emit(d draft, st *docState) {
+	nm := s.nums[d.num]
+	regions := d.regions
+	if len(regions) == 0 {
+		regions = []string{d.region}
+	}
+	periods := d.periods
+	if len(periods) == 0 {
+		periods = []Period{d.period}
+	}
+	for _, r := range regions {
+		for _, p := range periods {
+			f := Figure{
+				Period: p.String(), Metric: d.metric, Category: d.category, Region: r,
+				Value: nm.val, Qualifier: nm.qual,
+				Evidence:   Evidence{Text: s.text[s.start:s.end], Start: nm.start, End: nm.end},
+				Confidence: clamp(d.conf),
+			}
+			if f.Metric == MetricAttacks || f.Metric == MetricArrests || f.Metric == MetricAbductions {
+				f.Category = "all"
+			}
+			st.figs = append(st.figs, f)
+		}
+	}
+}
+
+func clamp(c float64) float64 {
+	if c < 0.05 {
+		return 0.05
+	}
+	if c > 1 {
+		return 1
+	}
+	return float64(int(c*100+0.5)) / 100
+}
+
+// exclude marks numbers that are not counts: percentages, durations, ages,
+// "one of", numbers in clauses about sub-types, rates and thresholds.
+func (s *sentence) exclude(k int) {
+	nm := &s.nums[k]
+	if nm.skip {
+		return
+	}
+	if _, ok := s.has(nm.j, kNotCountAfter); ok {
+		nm.skip = true
+		return
+	}
+	if _, _, ok := s.endsAt(nm.i, kNotCountBefore); ok {
+		nm.skip = true
+		return
+	}
+	if nm.val == 1 && s.is(nm.i, "one") && s.isAny(nm.j, "of", "another") {
+		nm.skip = true
+		return
+	}
+	if s.isPunct(nm.j, '-') && nm.j+1 < len(s.toks) && s.toks[nm.j+1].kind == tNum { // "2016-17", "3-4"
+		nm.skip = true
+		return
+	}
+	if s.clauseHas(nm.i, kRestrictor) {
+		nm.skip = true
+	}
+}
+
+// clauseHas reports whether the clause of token i contains a phrase of kind k.
+func (s *sentence) clauseHas(i int, k kind) bool {
+	c := s.clause[i]
+	for j := range s.toks {
+		if s.clause[j] != c {
+			continue
+		}
+		if _, ok := s.has(j, k); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// hasCategoryNoun reports whether a category noun follows the number.
+func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string, cTok int) {
+	mTok, cTok = -1, -1
+	n := len(s.toks)
+	for k := nm.j; k < n && k < nm.j+7; k++ {
+		if s.clause[k] != s.clause[nm.i] {
+			break
+		}
+		tk := s.toks[k]
+		if tk.kind == tPunct {
+			if tk.punct == '\'' || tk.punct == '"' {
+				continue
+			}
+			break
+		}
+		if tk.kind == tNum {
+			break
+		}
+		if _, ok := s.has(k, kNumberWord); ok && k > nm.j {
+			break
+		}
+		if _, ok := s.has(k, kSameNumber); ok {
+			break
+		}
+		if s.isAny(k, "of") && s.isAny(k+1, "whom", "them", "which") {
+			k++
+			continue
+		}
+		if s.isAny(k, "out", "of") {
+			break
+		}
+		if mTok < 0 {
+			for _, want := range []kind{kMetricNoun, kMetricWeak, kMetricVerb} {
+				if t, ok := s.has(k, want); ok {
+					// "killed and injured" as one noun only right after the number
+					if t.str == MetricCasualties && t.n > 1 && k != nm.j && cat == "" {
+						continue
+					}
+					metric, mTok = t, k
+					break
+				}
+			}
+			if mTok >= 0 {
+				if metric.n > 1 {
+					k += metric.n - 1
+				}
+				if metric.kind != kMetricVerb || cTok >= 0 || k == mTok {
+					// a participle after a category ends the phrase
+				}
+				if cat != "" || metric.kind != kMetricVerb {
+					break
+				}
+				continue
+			}
+		}
+		if cat == "" {
+			if t, ok := s.has(k, kCategory); ok {
+				cat, cTok = t.str, k
+				k += t.n - 1
+				continue
+			}
+		}
+		if s.isAny(k, "among") {
+			continue
+		}
+		if s.isAny(k, "in", "during", "at", "from", "to", "against", "on", "across", "over", "since", "for", "by", "with", "after", "before", "between", "than", "as", "while", "whereas", "but", "which", "that", "who", "when", "and", "or") {
+			if s.is(k, "and") && cat == "" && mTok < 0 {
+				// "killed and injured": keep looking for a casualties noun
+				if t, ok := s.has(k-1, kMetricVerb); ok && t.n == 1 {
+					continue
+				}
+			}
+			break
+		}
+	}
+	return
+}
+
+// metricFor finds the metric of the number (and a category the number's
+// own phrase names).
+func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
+	nm := &s.nums[d.num]
+	mt, mTok, cat, cTok := s.rightWindow(nm)
+	if cat != "" {
+		d.category = cat
+		_ = cTok
+	}
+	// "killed 185 people": an active verb right before the number
+	qStart := nm.i
+	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
+		qStart = j
+	}
+	if t, j, ok := s.endsAt(qStart, kMetricVerb); ok && !s.covered[j] {
+		d.metric, d.cue = t.str, j
+		return true
+	}
+	if mTok >= 0 && !(mt.kind == kMetricWeak && s.mixed(nm.i)) {
+		if mt.kind == kMetricWeak && s.mixed(nm.i) {
+			return false
+		}
+		d.metric, d.cue, d.cueNoun = mt.str, mTok, mt.kind != kMetricVerb
+		return true
+	}
+	if mTok >= 0 && mt.kind == kMetricWeak {
+		return false // incidents that mix attacks and operations
+	}
+	// "KP 16", "Punjab a further two", "Balochistan with 17": ellipsis
+	if cat == "" && s.regionHeaded(nm) {
+		for k := len(drafts) - 1; k >= 0; k-- {
+			if drafts[k].cueNoun {
+				d.metric, d.cue, d.conf = drafts[k].metric, -1, d.conf-0.1
+				return true
+			}
+		}
+	}
+	lt, lTok := s.leftCue(nm.i, cat != "")
+	// a number in a comparison takes the metric of the number compared with
+	if s.cmpSpan[nm.i] == 1 && len(drafts) > 0 && cat == "" {
+		prev := drafts[len(drafts)-1]
+		if lTok < s.nums[prev.num].i {
+			d.metric, d.cue, d.category, d.conf = prev.metric, prev.cue, prev.category, d.conf-0.05
+			return true
+		}
+	}
+	if lTok >= 0 {
+		if lt.kind == kMetricWeak && s.mixed(nm.i) {
+			return false
+		}
+		d.metric, d.cue, d.conf = lt.str, lTok, d.conf-0.1
+		return true
+	}
+	if cat != "" {
+		if t, k, ok := s.rightCue(nm); ok {
+			d.metric, d.cue, d.conf = t.str, k, d.conf-0.15
+			return true
+		}
+	}
+	return false
+}
+
+// regionHeaded reports whether a place name stands right before the number
+// ("KP 16", "Punjab a further two", "Balochistan with 17").
+func (s *sentence) regionHeaded(nm *numMention) bool {
+	k := nm.i - 1
+	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
+		k = j - 1
+	}
+	for k >= 0 && s.isAny(k, "with", "had", "saw", "recorded", "and") {
+		k--
+	}
+	for _, rm := range s.regions {
+		if rm.j-1 == k && rm.code != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// leftCue finds the nearest metric word before token i in its clause. With a
+// people noun, attack words are passed over (people are not attacks).
+func (s *sentence) leftCue(i int, people bool) (tag, int) {
+	for k := i - 1; k >= 0; k-- {
+		if s.clause[k] != s.clause[i] {
+			break
+		}
+		for _, want := range []kind{kMetricVerb, kMetricNoun, kMetricWeak} {
+			t, ok := s.has(k, want)
+			if !ok || k+t.n > i {
+				continue
+			}
+			if people && t.str == MetricAttacks {
+				continue
+			}
+			return t, k
+		}
+	}
+	return tag{}, -1
+}
+
+// rightCue scans past a list ("72 security personnel and 31 civilians ...
+// were killed") for the participle that applies to it.
+func (s *sentence) rightCue(nm *numMention) (tag, int, bool) {
+	for k := nm.j; k < len(s.toks); k++ {
+		if s.clause[k] != s.clause[nm.i] {
+			break
+		}
+		if s.isAny(k, "while", "whereas", "but", "which", "that", "who", "when") {
+			break
+		}
+		for _, want := range []kind{kMetricVerb, kMetricNoun} {
+			if t, ok := s.has(k, want); ok && t.str != MetricAttacks {
+				return t, k, true
+			}
+		}
+	}
+	return tag{}, 0, false
+}
+
+// mixed reports whether the sentence counts attacks together with security
+// operations, which makes "incidents" not an attacks count.
+func (s *sentence) mixed(i int) bool {
+	for j := range s.toks {
+		if _, ok := s.has(j, kOperations); ok {
+			return true
+		}
+	}
+	return false
+}

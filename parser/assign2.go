@@ -1,0 +1,285 @@
+package parser
+
+// categoryFor completes the category: the number's own noun, "of whom",
+// a category next to the metric word, or one named earlier in the clause.
+func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
+	nm := &s.nums[d.num]
+	if d.metric == MetricAttacks || d.metric == MetricArrests || d.metric == MetricAbductions {
+		d.category = "all"
+		return true
+	}
+	if d.category == "none" {
+		return false
+	}
+	if d.category == "" && s.isAny(nm.j, "of") && s.isAny(nm.j+1, "whom") {
+		if c, ok := s.leftCategory(nm.i, -1); ok {
+			d.category = c
+		}
+	}
+	if d.category == "" && d.cue >= 0 {
+		d.category = s.cueCategory(d.cue)
+	}
+	if d.category == "" {
+		if c, ok := s.leftCategory(nm.i, d.cue); ok {
+			d.category = c
+			d.conf -= 0.1
+		}
+	}
+	if d.category == "none" {
+		return false
+	}
+	if d.category == "" || d.category == "all" {
+		if st.publisherCategory != "" {
+			d.category = st.publisherCategory
+		} else {
+			d.category = "all"
+		}
+	}
+	return true
+}
+
+// cueCategory reads a category written with the metric word: "security
+// personnel killed", "civilian deaths", "injured civilians", "deaths among
+// militants".
+func (s *sentence) cueCategory(cue int) string {
+	t := s.ann[cue]
+	n := 1
+	for _, x := range t {
+		if x.kind == kMetricNoun || x.kind == kMetricVerb {
+			n = x.n
+		}
+	}
+	if c, _, ok := s.endsAt(cue, kCategoryAdj); ok {
+		return c.str
+	}
+	if c, j, ok := s.endsAt(cue, kCategory); ok && c.str != "all" && !s.numBefore(j) {
+		return c.str
+	}
+	after := cue + n
+	if s.is(after, "among") {
+		after++
+	}
+	if c, ok := s.has(after, kCategory); ok && !s.numBefore(after) {
+		return c.str
+	}
+	return ""
+}
+
+func (s *sentence) numBefore(j int) bool {
+	if j <= 0 {
+		return false
+	}
+	tk := s.toks[j-1]
+	if tk.kind == tNum {
+		return true
+	}
+	_, ok := s.has(j-1, kNumberWord)
+	return ok
+}
+
+// leftCategory finds the nearest category noun before token i in the clause
+// that no number owns ("civilians made up most of the wounded, 91 out of
+// 100").
+func (s *sentence) leftCategory(i, cue int) (string, bool) {
+	for k := i - 1; k >= 0; k-- {
+		if s.clause[k] != s.clause[i] {
+			break
+		}
+		c, ok := s.has(k, kCategory)
+		if !ok || k+c.n > i {
+			continue
+		}
+		if c.str == "all" || c.str == "none" || s.owned(k) {
+			continue
+		}
+		return c.str, true
+	}
+	return "", false
+}
+
+// owned reports whether the category word at k belongs to a number before it.
+func (s *sentence) owned(k int) bool {
+	for j := k - 1; j >= 0 && j >= k-3; j-- {
+		if s.toks[j].kind == tNum {
+			return true
+		}
+		if _, ok := s.has(j, kNumberWord); ok {
+			return true
+		}
+		if s.toks[j].kind == tPunct {
+			return false
+		}
+	}
+	return false
+}
+
+// regionFor chooses the region: the nearest place named before the number
+// in its clause, else one named right after it, else the country.
+func (s *sentence) regionFor(d *draft, st *docState) bool {
+	nm := &s.nums[d.num]
+	c := s.clause[nm.i]
+	pick := -1
+	for k := len(s.regions) - 1; k >= 0; k-- {
+		rm := s.regions[k]
+		if rm.j > nm.i || s.clause[rm.i] != c || rm.negated || rm.compared {
+			continue
+		}
+		if s.betweenTotal(rm, nm) {
+			continue
+		}
+		pick = k
+		break
+	}
+	if pick < 0 {
+		seg := s.seg[nm.i]
+		for k, rm := range s.regions {
+			if rm.i < nm.j || s.clause[rm.i] != c || rm.negated || rm.compared || rm.anaphor {
+				continue
+			}
+			if s.seg[rm.i] == seg || !s.numBetween(nm.j, rm.i) {
+				pick = k
+			}
+			break
+		}
+	}
+	// "a single death each in Islamabad and Gilgit-Baltistan"
+	if each := s.eachRegions(nm); len(each) > 0 {
+		d.regions = each
+		d.region = each[0]
+		return true
+	}
+	if pick < 0 {
+		d.region = st.ctx.Country
+		return true
+	}
+	rm := s.regions[pick]
+	switch {
+	case rm.nation:
+		d.region = st.ctx.Country
+	case rm.anaphor:
+		code, block := st.lastRegion, st.lastBlock
+		for k := pick - 1; k >= 0; k-- {
+			r := s.regions[k]
+			if !r.anaphor && !r.negated && !r.compared {
+				code, block = r.code, r.code == ""
+				if r.nation {
+					code, block = st.ctx.Country, false
+				}
+				break
+			}
+		}
+		if block {
+			return false
+		}
+		if code == "" {
+			code = st.ctx.Country
+		}
+		d.region = code
+		d.conf -= 0.05
+	case rm.code == "":
+		return false // a city, a district or a multi-country region
+	default:
+		d.region = rm.code
+	}
+	return true
+}
+
+// betweenTotal: in "7 of the 12 attacks" the region before 7 is not 12's.
+func (s *sentence) betweenTotal(rm regionMention, nm *numMention) bool {
+	return nm.i >= 2 && s.isAny(nm.i-1, "the") && s.isAny(nm.i-2, "of") && nm.i >= 3 && s.isNumTok(nm.i-3)
+}
+
+func (s *sentence) isNumTok(i int) bool {
+	for _, nm := range s.nums {
+		if nm.j-1 == i {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *sentence) numBetween(a, b int) bool {
+	for _, nm := range s.nums {
+		if nm.i >= a && nm.i < b && !nm.skip {
+			return true
+		}
+	}
+	return false
+}
+
+// eachRegions returns the regions a number is distributed over by "each":
+// "Islamabad and Gilgit had one each", "ICT, KPK and Punjab each reported a
+// single attack", "a single death each in Islamabad and Gilgit-Baltistan".
+func (s *sentence) eachRegions(nm *numMention) []string {
+	e := -1
+	for k := nm.j; k < len(s.toks) && k <= nm.j+3; k++ {
+		if _, ok := s.has(k, kDistributor); ok {
+			e = k
+			break
+		}
+		if s.toks[k].kind == tPunct {
+			break
+		}
+	}
+	if e < 0 {
+		for k := nm.i - 1; k >= 0 && k >= nm.i-4; k-- {
+			if _, ok := s.has(k, kDistributor); ok {
+				e = k
+				break
+			}
+		}
+	}
+	if e < 0 {
+		return nil
+	}
+	// a coordinated list of regions right before "each"/the number, or after
+	var list []string
+	found := 0
+	collect := func(from, step int) {
+		k := from
+		for k >= 0 && k < len(s.toks) {
+			if s.isPunct(k, ',') || s.isAny(k, "and", "in") {
+				k += step
+				continue
+			}
+			hit := false
+			for _, rm := range s.regions {
+				if (step < 0 && rm.j-1 == k) || (step > 0 && rm.i == k) {
+					if rm.negated || rm.compared || rm.anaphor || rm.nation {
+						return
+					}
+					found++
+					if rm.code != "" {
+						list = append(list, rm.code)
+					}
+					if step < 0 {
+						k = rm.i - 1
+					} else {
+						k = rm.j
+					}
+					hit = true
+					break
+				}
+			}
+			if !hit {
+				return
+			}
+		}
+	}
+	start := nm.i - 1
+	if e < nm.i {
+		start = e - 1
+	}
+	for start >= 0 && s.isAny(start, "had", "saw", "recorded", "reported") {
+		start--
+	}
+	collect(start, -1)
+	if found < 2 {
+		list, found = list[:0], 0
+		collect(e+1, 1)
+	}
+	if found < 2 || len(list) == 0 {
+		return nil
+	}
+	return list
+}

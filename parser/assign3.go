@@ -1,0 +1,379 @@
+package parser
+
+// periodFor chooses the period: one written right after the number, else
+// the nearest before it, else the compared period for a number in a
+// comparison, else the sentence's, else the document's current period.
+func (s *sentence) periodFor(d *draft, st *docState) bool {
+	nm := &s.nums[d.num]
+	inCmp := s.cmpSpan[nm.i] == 1
+	cmpID := s.cmpID[nm.i]
+	eligible := func(pm periodMention) bool {
+		if pm.kind == pmReference || pm.kind == pmFrame || pm.kind == pmDay {
+			return false
+		}
+		return !pm.cmp || (inCmp && s.cmpID[pm.i] == cmpID)
+	}
+	// "stayed at eight in both months"
+	for k := nm.j; k < len(s.toks) && k <= nm.j+4; k++ {
+		if _, ok := s.has(k, kBothPeriods); ok {
+			if a, b, ok := s.pairPeriods(nm.i, st); ok {
+				d.periods = []Period{a, b}
+				d.period = a
+				return true
+			}
+		}
+	}
+	for k := nm.j; k < len(s.toks); k++ {
+		if s.isPunct(k, ',', ';', ':', '(', ')', '-') || s.isNumTok(k) {
+			break
+		}
+		pm, ok := s.periodStarting(k)
+		if !ok {
+			continue
+		}
+		if pm.kind == pmReference {
+			k = pm.j - 1
+			continue
+		}
+		if !eligible(pm) {
+			break
+		}
+		if p, ok := s.resolveAt(pm, st); ok {
+			d.period = p
+			return true
+		}
+		break
+	}
+	for k := len(s.periods) - 1; k >= 0; k-- {
+		pm := s.periods[k]
+		if pm.j > nm.i || !eligible(pm) {
+			continue
+		}
+		if p, ok := s.resolveAt(pm, st); ok {
+			d.period = p
+			return true
+		}
+	}
+	if inCmp {
+		for k := len(s.periods) - 1; k >= 0; k-- {
+			pm := s.periods[k]
+			if pm.cmp && pm.i < nm.i && pm.kind != pmReference && pm.kind != pmDay {
+				if p, ok := s.resolveAt(pm, st); ok {
+					d.period = p
+					d.conf -= 0.1
+					return true
+				}
+			}
+		}
+		if st.prevCmp != nil {
+			d.period = *st.prevCmp
+			d.conf -= 0.15
+			return true
+		}
+		return false
+	}
+	for _, pm := range s.periods {
+		if pm.cmp || pm.kind != pmNormal && pm.kind != pmCurrent {
+			continue
+		}
+		if p, ok := s.resolveAt(pm, st); ok {
+			d.period = p
+			d.conf -= 0.05
+			return true
+		}
+	}
+	for _, pm := range s.periods {
+		if pm.kind == pmDay {
+			return false // a day's events, not a period's count
+		}
+	}
+	if st.cur != nil {
+		d.period = *st.cur
+		d.conf -= 0.1
+		return true
+	}
+	return false
+}
+
+func (s *sentence) periodStarting(k int) (periodMention, bool) {
+	for _, pm := range s.periods {
+		if pm.i == k {
+			return pm, true
+		}
+	}
+	return periodMention{}, false
+}
+
+// resolveAt resolves a mention; "the month" refers to a period named
+// earlier in the same sentence before the document's current period.
+func (s *sentence) resolveAt(pm periodMention, st *docState) (Period, bool) {
+	if pm.kind != pmCurrent {
+		return st.resolve(pm)
+	}
+	for k := len(s.periods) - 1; k >= 0; k-- {
+		q := s.periods[k]
+		if q.i >= pm.i || !q.valid || q.cmp || q.kind != pmNormal {
+			continue
+		}
+		if pm.unit == "" || q.p.Granularity == pm.unit {
+			p := q.p
+			if pm.rel < 0 {
+				p = p.Previous()
+			}
+			return p, true
+		}
+	}
+	return st.resolve(pm)
+}
+
+// pairPeriods returns the compared and the main period of a "from ... to"
+// sentence for "in both months".
+func (s *sentence) pairPeriods(i int, st *docState) (Period, Period, bool) {
+	var a, b *Period
+	for _, pm := range s.periods {
+		if pm.i > i || pm.kind == pmReference || pm.kind == pmDay {
+			continue
+		}
+		p, ok := s.resolveAt(pm, st)
+		if !ok {
+			continue
+		}
+		pp := p
+		if pm.cmp {
+			a = &pp
+		} else {
+			b = &pp
+		}
+	}
+	if a == nil && st.prevCmp != nil {
+		a = st.prevCmp
+	}
+	if b == nil && st.cur != nil {
+		b = st.cur
+	}
+	if a == nil || b == nil {
+		return Period{}, Period{}, false
+	}
+	return *a, *b, true
+}
+
+// zeros finds explicit zeros: "no attack was recorded in Sindh", "Sindh
+// did not see a single terrorist attack", "no other unit, including Sindh
+// and Punjab, recorded any militant attack".
+func (s *sentence) zeros(st *docState) {
+	for k := 0; k < len(s.toks); k++ {
+		metric, at, ok := "", k, false
+		if t, has := s.has(k, kZeroTrigger); has && s.negatedBefore(k) {
+			if m, mk, found := s.metricNounAfter(k+t.n, 3); found {
+				metric, at, ok = m, mk, true
+			}
+		} else if s.is(k, "no") {
+			if m, mk, found := s.metricNounAfter(k+1, 2); found {
+				if _, hasV := s.zeroVerbAfter(mk); hasV {
+					metric, at, ok = m, mk, true
+				}
+			}
+		}
+		if !ok {
+			continue
+		}
+		// the trigger replaces any number read from it ("a single")
+		for n := range s.nums {
+			if s.nums[n].i >= k && s.nums[n].i <= at {
+				s.nums[n].skip = true
+			}
+		}
+		s.nums = append(s.nums, numMention{i: k, j: at, val: 0, qual: "exact", zero: true,
+			start: s.toks[k].start, end: s.toks[at].end, zeroMetric: metric})
+	}
+}
+
+func (s *sentence) negatedBefore(k int) bool {
+	for j := k - 1; j >= 0 && j >= k-10; j-- {
+		if s.clause[j] != s.clause[k] {
+			return false
+		}
+		if _, ok := s.has(j, kNegator); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *sentence) metricNounAfter(k, max int) (string, int, bool) {
+	for j := k; j < len(s.toks) && j <= k+max; j++ {
+		if t, ok := s.has(j, kMetricNoun); ok {
+			return t.str, j, true
+		}
+		if s.toks[j].kind != tWord {
+			return "", 0, false
+		}
+	}
+	return "", 0, false
+}
+
+func (s *sentence) zeroVerbAfter(k int) (int, bool) {
+	for j := k + 1; j < len(s.toks) && j <= k+4; j++ {
+		if _, ok := s.has(j, kZeroVerb); ok {
+			return j, true
+		}
+	}
+	return 0, false
+}
+
+// clauseRegions lists the regions named in the clause of token i (for
+// zeros: "including Sindh, Islamabad and Punjab").
+func (s *sentence) clauseRegions(i int) []string {
+	var out []string
+	for _, rm := range s.regions {
+		if s.clause[rm.i] == s.clause[i] && rm.code != "" && !rm.negated && !rm.compared && !rm.anaphor && !rm.nation {
+			out = append(out, rm.code)
+		}
+	}
+	return out
+}
+
+// pairs handles "N out of M" and "N of the M": M is the total (category
+// all, the wider region) and a category after M ("being security forces
+// personnel") is N's.
+func (s *sentence) pairs(drafts []draft, st *docState) {
+	for a := 0; a+1 < len(drafts); a++ {
+		na, nb := s.nums[drafts[a].num], s.nums[drafts[a+1].num]
+		k := na.j
+		switch {
+		case s.is(k, "out") && s.is(k+1, "of"):
+			k += 2
+		case s.is(k, "of"):
+			k++
+		default:
+			continue
+		}
+		if s.is(k, "the") {
+			k++
+		}
+		if k != nb.i {
+			continue
+		}
+		b := &drafts[a+1]
+		if c, ok := s.has(nb.j, kCategory); ok && c.str != "none" && drafts[a].category == "all" || ok && drafts[a].category == "" {
+			drafts[a].category = c.str
+		}
+		if s.isAny(nb.j, "being", "were", "are", "was", "is") {
+			if c, ok := s.has(nb.j+1, kCategory); ok && c.str != "none" {
+				drafts[a].category = c.str
+			}
+		}
+		if b.metric != MetricAttacks && b.metric != MetricArrests && b.metric != MetricAbductions {
+			b.category = "all"
+			if st.publisherCategory != "" {
+				b.category = st.publisherCategory
+			}
+		}
+		if b.metric == "" {
+			b.metric = drafts[a].metric
+		}
+	}
+}
+
+// respectively maps "30 and 32 fatalities respectively" onto the list of
+// categories or regions named before: "civilians and security forces".
+func (s *sentence) respectively(drafts []draft) {
+	for k := range s.toks {
+		if _, ok := s.has(k, kRespectively); !ok {
+			continue
+		}
+		var idx []int
+		for d := len(drafts) - 1; d >= 0; d-- {
+			nm := s.nums[drafts[d].num]
+			if nm.i < k && s.clause[nm.i] == s.clause[k] {
+				idx = append([]int{d}, idx...)
+			}
+		}
+		if len(idx) < 2 {
+			continue
+		}
+		first := s.nums[drafts[idx[0]].num].i
+		var cats []string
+		for j := first - 1; j >= 0 && s.clause[j] == s.clause[k]; j-- {
+			if c, ok := s.has(j, kCategory); ok && j+c.n <= first && c.str != "all" && c.str != "none" {
+				cats = append([]string{c.str}, cats...)
+				if len(cats) == len(idx) {
+					break
+				}
+			}
+		}
+		if len(cats) == len(idx) {
+			for n, d := range idx {
+				if drafts[d].metric != MetricAttacks {
+					drafts[d].category = cats[n]
+				}
+			}
+		}
+	}
+}
+
+// breakdowns drops numbers that only split another one: a branch split in
+// brackets after a category total ("7 security forces personnel (3 army
+// soldiers, 2 FC men ...)"), and a casualties total given with its killed
+// and injured split ("244 casualties (188 killed and 56 injured)").
+func (s *sentence) breakdowns(drafts []draft) []draft {
+	for a := range drafts {
+		na := s.nums[drafts[a].num]
+		open := -1
+		for k := na.j; k < len(s.toks) && k <= na.j+5; k++ {
+			if s.isPunct(k, '(', '-') {
+				open = k
+				break
+			}
+			if s.isNumTok(k) {
+				break
+			}
+		}
+		if open >= 0 && drafts[a].category != "all" && drafts[a].category != "" {
+			close := s.closing(open)
+			for b := a + 1; b < len(drafts); b++ {
+				nb := s.nums[drafts[b].num]
+				if nb.i > open && nb.i < close && drafts[b].category == drafts[a].category && drafts[b].metric == drafts[a].metric {
+					drafts[b].drop = true
+				}
+			}
+		}
+		if drafts[a].metric != MetricCasualties {
+			continue
+		}
+		var dv, iv int64 = -1, -1
+		for b := a + 1; b < len(drafts) && b <= a+3; b++ {
+			db := drafts[b]
+			if db.metric == MetricCasualties {
+				break
+			}
+			if db.metric == MetricDeaths && dv < 0 {
+				dv = s.nums[db.num].val
+			}
+			if db.metric == MetricInjuries && iv < 0 {
+				iv = s.nums[db.num].val
+			}
+		}
+		if dv >= 0 && iv >= 0 && dv+iv == na.val {
+			drafts[a].drop = true
+		}
+	}
+	return drafts
+}
+
+// closing finds the token that closes the bracket or dash pair opened at k.
+func (s *sentence) closing(k int) int {
+	want := byte(')')
+	if s.isPunct(k, '-') {
+		want = '-'
+	}
+	for j := k + 1; j < len(s.toks); j++ {
+		if s.isPunct(j, want) {
+			return j
+		}
+		if want == ')' && s.isPunct(j, ';') {
+			return j
+		}
+	}
+	return len(s.toks)
+}

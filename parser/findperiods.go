@@ -1,0 +1,404 @@
+package parser
+
+// grammarWords are words the code's grammar refers to; they get vocabulary
+// ids so that token comparisons are integer comparisons.
+var grammarWords = []string{"month", "months", "year", "years", "quarter", "quarters", "half", "halves", "of", "the", "this", "that", "last", "past", "previous", "preceding", "current", "before", "earlier", "ago", "in", "during", "for", "over", "period", "between", "and", "to", "from", "a", "an", "same", "one", "calendar", "so", "far", "q1", "q2", "q3", "q4", "h1", "h2", "whom", "them", "which", "out", "among", "being", "were", "was", "are", "is", "had", "have", "has", "been", "got", "also", "more", "while", "whereas", "but", "with", "each", "level", "levels", "by", "on", "at", "across", "since", "than", "as", "after", "when", "who", "it", "further", "another", "first", "second", "third", "fourth", "six", "three", "nine", "eleven", "twelve", "under", "through", "till", "until", "up", "within", "into", "or", "other", "others", "its", "their", "all", "both", "number", "numbered", "totalled", "totaled", "stood", "came", "put", "reached", "reaching", "rose", "fell", "climbed", "dropped", "stayed", "remained", "went", "jumped", "declined", "surged", "increased", "decreased", "people", "they", "these", "those", "there", "where", "what", "not", "no", "any", "single", "only", "least", "most", "monthly", "annual", "quarterly", "yearly", "fiscal", "weeks", "days", "week", "day", "decade", "opening", "closing", "final", "latter", "former", "then", "thus", "so-far", "year-to-date", "ytd", "up", "down", "against", "compared", "recorded", "reported"}
+
+// findPeriods finds the period expressions of the sentence.
+func (s *sentence) findPeriods(st *docState) {
+	s.periods = s.periods[:0]
+	n := len(s.toks)
+	for i := 0; i < n; {
+		if s.covered[i] {
+			i++
+			continue
+		}
+		pm, ok := s.periodAt(i, st)
+		if !ok || pm.j <= i {
+			i++
+			continue
+		}
+		for k := pm.i; k < pm.j; k++ {
+			s.covered[k] = true
+		}
+		if pm.kind == pmNormal || pm.kind == pmFrame {
+			if _, _, ok := s.endsAt(pm.i, kReference); ok {
+				pm.kind = pmReference
+			} else if pm.i > 0 && s.isAny(pm.i-1, "since", "till", "until") {
+				pm.kind = pmReference
+			}
+		}
+		// "(2019)" right after a period repeats it
+		if len(s.periods) > 0 && s.isPunct(pm.i-1, '(') && s.isPunct(pm.j, ')') && s.periods[len(s.periods)-1].j == pm.i-1 {
+			i = pm.j
+			continue
+		}
+		s.periods = append(s.periods, pm)
+		i = pm.j
+	}
+}
+
+// yearAt reads a four-digit year at token i.
+func (s *sentence) yearAt(i int) (int, bool) {
+	if i < 0 || i >= len(s.toks) {
+		return 0, false
+	}
+	tk := s.toks[i]
+	if tk.kind != tNum || tk.decimal || tk.suffix != 0 || tk.end-tk.start != 4 || tk.val < 1900 || tk.val > 2100 {
+		return 0, false
+	}
+	return int(tk.val), true
+}
+
+// countNounAt reports whether token i starts a noun that makes a preceding
+// four-digit number a count ("1987 militants") rather than a year.
+func (s *sentence) countNounAt(i int) bool {
+	for _, k := range []kind{kCategory, kMetricNoun, kMetricWeak} {
+		if _, ok := s.has(i, k); ok {
+			return true
+		}
+	}
+	if _, ok := s.has(i, kCategoryAdj); ok {
+		return true
+	}
+	return false
+}
+
+func (s *sentence) monthAt(i int) (int, bool) {
+	if t, ok := s.has(i, kMonth); ok && t.n == 1 && s.capitalized(i) {
+		return int(t.num), true
+	}
+	return 0, false
+}
+
+func (s *sentence) dayNum(i int) bool {
+	if i < 0 || i >= len(s.toks) {
+		return false
+	}
+	tk := s.toks[i]
+	return tk.kind == tNum && !tk.decimal && (tk.suffix == 0 || tk.suffix == 'o') && tk.val >= 1 && tk.val <= 31 && tk.end-tk.start <= 2+2
+}
+
+// yearRef reads "2023", "the year", "this year", "last year", "the
+// previous year", "the calendar year" at token i, returning the year and the
+// number of tokens.
+func (s *sentence) yearRef(i int, st *docState) (int, int, bool) {
+	if y, ok := s.yearAt(i); ok {
+		return y, 1, true
+	}
+	k := i
+	if s.isAny(k, "the") {
+		k++
+	}
+	if s.isAny(k, "calendar") {
+		k++
+	}
+	switch {
+	case s.is(k, "year") && (k == i+1 || k == i+2):
+		return st.currentYear(), k + 1 - i, true
+	case s.isAny(k, "this", "current") && s.is(k+1, "year"):
+		return st.currentYear(), k + 2 - i, true
+	case s.is(k, "last") && s.is(k+1, "year") && k == i:
+		return st.pub.Year() - 1, 2, true
+	case s.isAny(k, "previous", "preceding") && s.is(k+1, "year"):
+		return st.currentYear() - 1, k + 2 - i, true
+	}
+	return 0, 0, false
+}
+
+func (s *sentence) unitAt(i int) (Granularity, bool) {
+	switch {
+	case s.isAny(i, "month"):
+		return Month, true
+	case s.isAny(i, "quarter"):
+		return Quarter, true
+	case s.isAny(i, "half"):
+		return Half, true
+	case s.isAny(i, "year"):
+		return Year, true
+	case s.isAny(i, "period"):
+		return "", true
+	}
+	return "", false
+}
+
+// periodAt parses a period expression starting at token i.
+func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
+	pm := periodMention{i: i, kind: pmNormal, valid: true}
+	tk := s.toks[i]
+	// day-month dates: "1 November 2018", "27 Jul, 2024"
+	if s.dayNum(i) {
+		if _, ok := s.monthAt(i + 1); ok {
+			j := i + 2
+			if s.isPunct(j, ',') {
+				if _, ok := s.yearAt(j + 1); ok {
+					j += 2
+				}
+			} else if _, ok := s.yearAt(j); ok {
+				j++
+			}
+			pm.j, pm.kind, pm.valid = j, pmDay, false
+			return pm, true
+		}
+	}
+	// range of months: "between July and September 2016", "from July to September"
+	if s.isAny(i, "between", "from") {
+		if m1, ok := s.monthAt(i + 1); ok {
+			j := i + 2
+			y1, hasY1 := s.yearAt(j)
+			if hasY1 {
+				j++
+			}
+			if s.isAny(j, "and", "to") || s.isPunct(j, '-') {
+				if m2, ok := s.monthAt(j + 1); ok && !s.dayNum(j+2) && !s.dayNum(i+2) {
+					j += 2
+					y2, hasY2 := s.yearAt(j)
+					if hasY2 {
+						j++
+					} else {
+						y2 = monthYear(m2, st.pub)
+					}
+					if !hasY1 {
+						y1 = y2
+						if m1 > m2 {
+							y1--
+						}
+					}
+					pm.j, pm.p = j, spanPeriod(y1, m1, y2, m2)
+					return pm, true
+				}
+			}
+		}
+	}
+	// month [day] [year] / month this year / month of last year
+	if m, ok := s.monthAt(i); ok {
+		j := i + 1
+		if s.dayNum(j) && !s.countNounAt(j+1) {
+			j++
+			if s.isPunct(j, ',') {
+				if _, ok := s.yearAt(j + 1); ok {
+					j += 2
+				}
+			} else if _, ok := s.yearAt(j); ok {
+				j++
+			}
+			pm.j, pm.kind, pm.valid = j, pmDay, false
+			return pm, true
+		}
+		if y, ok := s.yearAt(j); ok && !s.countNounAt(j+1) {
+			pm.j, pm.p = j+1, monthPeriod(y, m)
+			return pm, true
+		}
+		if s.isPunct(j, ',') {
+			if y, ok := s.yearAt(j + 1); ok && !s.countNounAt(j+2) {
+				pm.j, pm.p = j+2, monthPeriod(y, m)
+				return pm, true
+			}
+		}
+		k := j
+		if s.is(k, "of") {
+			k++
+		}
+		if s.isAny(k, "this", "last", "the") {
+			if y, n, ok := s.yearRef(k, st); ok {
+				pm.j, pm.p = k+n, monthPeriod(y, m)
+				return pm, true
+			}
+		}
+		pm.j, pm.p = j, monthPeriod(monthYear(m, st.pub), m)
+		return pm, true
+	}
+	// a bare year
+	if y, ok := s.yearAt(i); ok {
+		if s.countNounAt(i+1) || s.isPunct(i+1, '%') {
+			return pm, false
+		}
+		pm.j, pm.p = i+1, unitPeriod(Year, y, 1)
+		if s.isAny(i+1, "level", "levels") || (i >= 2 && s.is(i-1, "of") && s.isAny(i-2, "month", "months", "year")) {
+			pm.kind = pmFrame
+		}
+		return pm, true
+	}
+	// Q3 2025, H1 2023
+	if tk.kind == tWord {
+		for q, w := range []string{"q1", "q2", "q3", "q4"} {
+			if s.is(i, w) {
+				return s.withYear(pm, i+1, Quarter, q+1, st), true
+			}
+		}
+		for h, w := range []string{"h1", "h2"} {
+			if s.is(i, w) {
+				return s.withYear(pm, i+1, Half, h+1, st), true
+			}
+		}
+	}
+	return s.phrasePeriod(i, st)
+}
+
+// withYear completes "Q3" with an optional year ("Q3 2025", "Q3 of 2025").
+func (s *sentence) withYear(pm periodMention, j int, g Granularity, idx int, st *docState) periodMention {
+	if s.is(j, "of") {
+		if y, n, ok := s.yearRef(j+1, st); ok {
+			pm.j, pm.p = j+1+n, unitPeriod(g, y, idx)
+			return pm
+		}
+	}
+	if y, ok := s.yearAt(j); ok {
+		pm.j, pm.p = j+1, unitPeriod(g, y, idx)
+		return pm
+	}
+	pm.j, pm.p = j, unitPeriod(g, st.currentYear(), idx)
+	return pm
+}
+
+// phrasePeriod parses the worded periods: "the third quarter of 2025",
+// "the first nine months of the year", "the 7th month of the year", "last
+// month", "the previous quarter", "the past six months", "this year".
+func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
+	pm := periodMention{i: i, kind: pmNormal, valid: true}
+	k := i
+	if s.isAny(k, "the", "a") {
+		k++
+	}
+	// ordinal + unit: "the third quarter (of 2025)", "the 7th month of the year"
+	ord, isOrd := int64(0), false
+	if t, ok := s.has(k, kOrdinal); ok && t.n == 1 && !(t.num == -1 && s.isAny(k+1, "month", "year", "quarter", "half", "period") && !s.is(k+2, "of")) {
+		ord, isOrd = t.num, true
+	} else if k < len(s.toks) && s.toks[k].kind == tNum && s.toks[k].suffix == 'o' && s.toks[k].val <= 12 {
+		ord, isOrd = s.toks[k].val, true
+	}
+	if isOrd {
+		// "the first nine months of 2023"
+		if n, nn, ok := s.smallNumber(k + 1); ok && s.is(k+1+nn, "months") && ord == 1 {
+			j := k + 1 + nn + 1
+			y, yn, ok := s.ofYear(j, st)
+			if ok {
+				j += yn
+			} else {
+				y = st.currentYear()
+			}
+			pm.j, pm.p = j, spanPeriod(y, 1, y, int(n))
+			return pm, true
+		}
+		if g, ok := s.unitAt(k + 1); ok && g != "" && g != Year {
+			j := k + 2
+			y, yn, ok := s.ofYear(j, st)
+			if ok {
+				j += yn
+			} else {
+				y = st.currentYear()
+			}
+			idx := int(ord)
+			max := map[Granularity]int{Month: 12, Quarter: 4, Half: 2}[g]
+			if idx == -1 {
+				idx = max
+			}
+			if idx < 1 || idx > max {
+				return pm, false
+			}
+			pm.j, pm.p = j, unitPeriod(g, y, idx)
+			return pm, true
+		}
+		// elliptic ordinal: "from 616 in the second" (quarter)
+		if k == i+1 && ord >= 1 && ord <= 4 && st.lastUnit != "" && st.lastUnit != Month && st.lastUnit != Year && !s.wordAt(k+1) {
+			pm.j, pm.p = k+1, unitPeriod(st.lastUnit, st.currentYear(), int(ord))
+			return pm, true
+		}
+	}
+	// relative: last/past/previous/preceding/this/current + unit
+	switch {
+	case s.isAny(k, "last", "past", "previous", "preceding", "this", "current", "that", "same") || (k > i && s.isAny(k, "month", "quarter", "year", "period", "half")):
+		word := k
+		u := k
+		if !s.isAny(k, "month", "quarter", "year", "period", "half") {
+			u = k + 1
+		}
+		// "the past six months"
+		if s.isAny(word, "past", "last") {
+			if n, nn, ok := s.smallNumber(k + 1); ok && s.isAny(k+1+nn, "months") {
+				end := containing(Month, st.pub).Start
+				p := normalise(Period{Start: end.AddDate(0, -int(n), 0), End: end, Granularity: Range})
+				pm.j, pm.p = k+1+nn+1, p
+				return pm, true
+			}
+		}
+		g, ok := s.unitAt(u)
+		if !ok {
+			return pm, false
+		}
+		j := u + 1
+		if s.is(word, "same") {
+			pm.j, pm.kind, pm.valid = j, pmReference, false
+			return pm, true
+		}
+		// "the month before", "a month earlier"
+		rel := 0
+		switch {
+		case s.isAny(word, "previous", "preceding"):
+			rel = -1
+		case s.isAny(j, "before", "earlier"):
+			rel = -1
+			j++
+		}
+		if s.isAny(word, "last", "past") && k == i && rel == 0 {
+			if g == "" {
+				return pm, false
+			}
+			pm.j, pm.p = j, lastComplete(g, st.pub)
+			if s.is(word, "past") && i > 0 && s.isAny(i-1, "the") {
+				pm.i = i - 1
+			}
+			return pm, true
+		}
+		if s.isAny(word, "last", "past") && k == i+1 && rel == 0 { // "the last month", "the past month"
+			if g == "" {
+				return pm, false
+			}
+			pm.j, pm.p = j, lastComplete(g, st.pub)
+			return pm, true
+		}
+		pm.j, pm.kind, pm.valid, pm.rel, pm.unit = j, pmCurrent, false, rel, g
+		return pm, true
+	case s.is(k, "one") && s.is(i, "this"):
+		pm.j, pm.kind, pm.valid = k+1, pmCurrent, false
+		return pm, true
+	}
+	return pm, false
+}
+
+func (s *sentence) wordAt(i int) bool {
+	return i < len(s.toks) && s.toks[i].kind == tWord && !s.isAny(i, "and", "or", "to", "in", "of", "than", "against")
+}
+
+// ofYear reads "of 2023", "of the year", "of this year", "of last year",
+// "(2019)" after a unit.
+func (s *sentence) ofYear(j int, st *docState) (int, int, bool) {
+	if s.is(j, "of") {
+		if y, n, ok := s.yearRef(j+1, st); ok {
+			return y, n + 1, true
+		}
+	}
+	if y, ok := s.yearAt(j); ok {
+		return y, 1, true
+	}
+	if s.isAny(j, "this", "last") {
+		if y, n, ok := s.yearRef(j, st); ok {
+			return y, n, true
+		}
+	}
+	return 0, 0, false
+}
+
+// smallNumber reads a number (digits or words) at i for period phrases.
+func (s *sentence) smallNumber(i int) (int64, int, bool) {
+	if i >= len(s.toks) {
+		return 0, 0, false
+	}
+	if tk := s.toks[i]; tk.kind == tNum && tk.suffix == 0 && !tk.decimal && tk.val <= 24 {
+		return tk.val, 1, true
+	}
+	if t, ok := s.has(i, kNumberWord); ok && t.str == "unit" {
+		return t.num, 1, true
+	}
+	return 0, 0, false
+}

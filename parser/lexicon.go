@@ -1,0 +1,334 @@
+package parser
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed data/lexicon.yaml data/regions/*.yaml
+var dataFS embed.FS
+
+// kind is the role a lexicon phrase plays.
+type kind uint8
+
+const (
+	kMetricNoun kind = iota + 1
+	kMetricWeak
+	kMetricVerb
+	kCategory
+	kCategoryAdj
+	kQualifier
+	kNumPhrase
+	kOrdinal
+	kMonth
+	kDay
+	kNotCountAfter
+	kNotCountBefore
+	kRestrictor
+	kOperations
+	kComparison
+	kReference
+	kBothPeriods
+	kAnaphor
+	kRegionNegator
+	kRegionComparison
+	kNationwide
+	kLocal
+	kDistributor
+	kRespectively
+	kNegator
+	kZeroTrigger
+	kZeroVerb
+	kSingleEvent
+	kSameNumber
+	kRegion
+	kBlockedPlace
+	kSupra
+	kCountry
+	kNumberWord
+	numKinds
+)
+
+// tag is one role of a phrase with its value (a metric, a code, a number).
+type tag struct {
+	kind kind
+	str  string
+	num  int64
+	n    int // phrase length in tokens
+}
+
+// node is a trie node over word ids.
+type node struct {
+	next map[int32]*node
+	tags []tag
+}
+
+// Lexicon is the parser's vocabulary, loaded from the embedded data files.
+type Lexicon struct {
+	vocab         map[string]int32
+	root          *node
+	publishers    map[string]string // lower-case publisher -> default category
+	regionCountry map[string]string
+}
+
+type lexiconFile struct {
+	Metrics map[string]struct {
+		Nouns     []string `yaml:"nouns"`
+		WeakNouns []string `yaml:"weak_nouns"`
+		Verbs     []string `yaml:"verbs"`
+	} `yaml:"metrics"`
+	Categories         map[string][]string `yaml:"categories"`
+	CategoryAdjectives map[string][]string `yaml:"category_adjectives"`
+	Qualifiers         map[string][]string `yaml:"qualifiers"`
+	Numbers            struct {
+		Units   map[string]int64 `yaml:"units"`
+		Tens    map[string]int64 `yaml:"tens"`
+		Scales  map[string]int64 `yaml:"scales"`
+		Phrases map[string]int64 `yaml:"phrases"`
+	} `yaml:"numbers"`
+	Ordinals         map[string]int64 `yaml:"ordinals"`
+	Months           map[string]int64 `yaml:"months"`
+	Days             []string         `yaml:"days"`
+	NotCountAfter    []string         `yaml:"not_count_after"`
+	NotCountBefore   []string         `yaml:"not_count_before"`
+	Restrictors      []string         `yaml:"restrictors"`
+	Operations       []string         `yaml:"operations"`
+	Comparison       []string         `yaml:"comparison"`
+	Reference        []string         `yaml:"reference"`
+	BothPeriods      []string         `yaml:"both_periods"`
+	Anaphors         []string         `yaml:"anaphors"`
+	RegionNegators   []string         `yaml:"region_negators"`
+	RegionComparison []string         `yaml:"region_comparison"`
+	Nationwide       []string         `yaml:"nationwide"`
+	Local            []string         `yaml:"local"`
+	Distributors     []string         `yaml:"distributors"`
+	Respectively     []string         `yaml:"respectively"`
+	Negators         []string         `yaml:"negators"`
+	ZeroTriggers     []string         `yaml:"zero_triggers"`
+	ZeroVerbs        []string         `yaml:"zero_verbs"`
+	SingleEvents     []string         `yaml:"single_events"`
+	SameNumber       []string         `yaml:"same_number"`
+	Publishers       map[string]struct {
+		Category string `yaml:"category"`
+	} `yaml:"publishers"`
+}
+
+type regionFile struct {
+	Country string   `yaml:"country"`
+	Names   []string `yaml:"names"`
+	Regions []struct {
+		Code  string   `yaml:"code"`
+		Names []string `yaml:"names"`
+	} `yaml:"regions"`
+	Blocked   []string `yaml:"blocked"`
+	Countries []struct {
+		Code  string   `yaml:"code"`
+		Names []string `yaml:"names"`
+	} `yaml:"countries"`
+	Supra []string `yaml:"supra"`
+}
+
+var (
+	codeRE         = regexp.MustCompile(`^[A-Z]{2}(-[A-Z0-9]{1,3})?$`)
+	validMetric    = map[string]bool{"attacks": true, "deaths": true, "injuries": true, "arrests": true, "abductions": true, "casualties": true}
+	validCategory  = map[string]bool{"all": true, "civilians": true, "security_forces": true, "militants": true, "none": true}
+	validQualifier = map[string]bool{"exact": true, "at_least": true, "approx": true, "at_most": true}
+)
+
+var defaultLexicon = sync.OnceValues(func() (*Lexicon, error) { return LoadLexicon(dataFS) })
+
+// LoadLexicon reads and validates data/lexicon.yaml and data/regions/*.yaml
+// from fsys. The embedded copy is used by Extract; tests and tools may load
+// another.
+func LoadLexicon(fsys fs.FS) (*Lexicon, error) {
+	lx := &Lexicon{vocab: map[string]int32{}, root: &node{}, publishers: map[string]string{}, regionCountry: map[string]string{}}
+	raw, err := fs.ReadFile(fsys, "data/lexicon.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("lexicon: %w", err)
+	}
+	var lf lexiconFile
+	dec := yaml.NewDecoder(strings.NewReader(string(raw)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&lf); err != nil {
+		return nil, fmt.Errorf("lexicon: data/lexicon.yaml: %w", err)
+	}
+	if err := lx.addLexicon(&lf); err != nil {
+		return nil, fmt.Errorf("lexicon: data/lexicon.yaml: %w", err)
+	}
+	for _, w := range grammarWords {
+		if _, ok := lx.vocab[w]; !ok {
+			lx.vocab[w] = int32(len(lx.vocab))
+		}
+	}
+	files, err := fs.Glob(fsys, "data/regions/*.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("lexicon: %w", err)
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		if err := lx.addRegions(fsys, f); err != nil {
+			return nil, fmt.Errorf("lexicon: %s: %w", f, err)
+		}
+	}
+	return lx, nil
+}
+
+func (lx *Lexicon) addLexicon(lf *lexiconFile) error {
+	for m, e := range lf.Metrics {
+		if !validMetric[m] {
+			return fmt.Errorf("metrics: unknown metric %q", m)
+		}
+		lx.addAll(e.Nouns, tag{kind: kMetricNoun, str: m})
+		lx.addAll(e.WeakNouns, tag{kind: kMetricWeak, str: m})
+		lx.addAll(e.Verbs, tag{kind: kMetricVerb, str: m})
+	}
+	for c, ws := range lf.Categories {
+		if !validCategory[c] {
+			return fmt.Errorf("categories: unknown category %q", c)
+		}
+		lx.addAll(ws, tag{kind: kCategory, str: c})
+	}
+	for c, ws := range lf.CategoryAdjectives {
+		if !validCategory[c] {
+			return fmt.Errorf("category_adjectives: unknown category %q", c)
+		}
+		lx.addAll(ws, tag{kind: kCategoryAdj, str: c})
+	}
+	for q, ws := range lf.Qualifiers {
+		if !validQualifier[q] {
+			return fmt.Errorf("qualifiers: unknown qualifier %q", q)
+		}
+		lx.addAll(ws, tag{kind: kQualifier, str: q})
+	}
+	for w, v := range lf.Numbers.Units {
+		lx.add(w, tag{kind: kNumberWord, str: "unit", num: v})
+	}
+	for w, v := range lf.Numbers.Tens {
+		lx.add(w, tag{kind: kNumberWord, str: "tens", num: v})
+	}
+	for w, v := range lf.Numbers.Scales {
+		lx.add(w, tag{kind: kNumberWord, str: "scale", num: v})
+	}
+	for w, v := range lf.Numbers.Phrases {
+		lx.add(w, tag{kind: kNumPhrase, num: v})
+	}
+	for w, v := range lf.Ordinals {
+		lx.add(w, tag{kind: kOrdinal, num: v})
+	}
+	for w, v := range lf.Months {
+		if v < 1 || v > 12 {
+			return fmt.Errorf("months: %q has month %d", w, v)
+		}
+		lx.add(w, tag{kind: kMonth, num: v})
+	}
+	lists := []struct {
+		ws []string
+		k  kind
+	}{
+		{lf.Days, kDay}, {lf.NotCountAfter, kNotCountAfter}, {lf.NotCountBefore, kNotCountBefore},
+		{lf.Restrictors, kRestrictor}, {lf.Operations, kOperations}, {lf.Comparison, kComparison},
+		{lf.Reference, kReference}, {lf.BothPeriods, kBothPeriods}, {lf.Anaphors, kAnaphor},
+		{lf.RegionNegators, kRegionNegator}, {lf.RegionComparison, kRegionComparison},
+		{lf.Nationwide, kNationwide}, {lf.Local, kLocal}, {lf.Distributors, kDistributor},
+		{lf.Respectively, kRespectively}, {lf.Negators, kNegator}, {lf.ZeroTriggers, kZeroTrigger},
+		{lf.ZeroVerbs, kZeroVerb}, {lf.SingleEvents, kSingleEvent}, {lf.SameNumber, kSameNumber},
+	}
+	for _, l := range lists {
+		lx.addAll(l.ws, tag{kind: l.k})
+	}
+	for p, d := range lf.Publishers {
+		if !validCategory[d.Category] {
+			return fmt.Errorf("publishers: %q: unknown category %q", p, d.Category)
+		}
+		lx.publishers[strings.ToLower(p)] = d.Category
+	}
+	return nil
+}
+
+func (lx *Lexicon) addRegions(fsys fs.FS, name string) error {
+	raw, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return err
+	}
+	var rf regionFile
+	dec := yaml.NewDecoder(strings.NewReader(string(raw)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&rf); err != nil {
+		return err
+	}
+	if rf.Country != "" {
+		if !codeRE.MatchString(rf.Country) || len(rf.Country) != 2 {
+			return fmt.Errorf("country %q is not an ISO 3166-1 alpha-2 code", rf.Country)
+		}
+		lx.addAll(rf.Names, tag{kind: kCountry, str: rf.Country})
+	}
+	for _, r := range rf.Regions {
+		if !codeRE.MatchString(r.Code) || !strings.HasPrefix(r.Code, rf.Country+"-") {
+			return fmt.Errorf("region code %q is not an ISO 3166-2 code of %s", r.Code, rf.Country)
+		}
+		lx.addAll(r.Names, tag{kind: kRegion, str: r.Code})
+	}
+	lx.addAll(rf.Blocked, tag{kind: kBlockedPlace, str: rf.Country})
+	for _, c := range rf.Countries {
+		if !codeRE.MatchString(c.Code) || len(c.Code) != 2 {
+			return fmt.Errorf("country code %q is not an ISO 3166-1 alpha-2 code", c.Code)
+		}
+		lx.addAll(c.Names, tag{kind: kCountry, str: c.Code})
+	}
+	lx.addAll(rf.Supra, tag{kind: kSupra})
+	return nil
+}
+
+func (lx *Lexicon) addAll(ws []string, t tag) {
+	for _, w := range ws {
+		lx.add(w, t)
+	}
+}
+
+// add inserts phrase w with tag t. A phrase is split into tokens exactly as
+// text is, so what matches in text is what is written here.
+func (lx *Lexicon) add(w string, t tag) {
+	toks := tokenize(w, nil)
+	if len(toks) == 0 {
+		return
+	}
+	n := lx.root
+	var buf []byte
+	for _, tk := range toks {
+		buf = tk.norm(w, buf[:0])
+		id, ok := lx.vocab[string(buf)]
+		if !ok {
+			id = int32(len(lx.vocab))
+			lx.vocab[string(buf)] = id
+		}
+		if n.next == nil {
+			n.next = map[int32]*node{}
+		}
+		nx := n.next[id]
+		if nx == nil {
+			nx = &node{}
+			n.next[id] = nx
+		}
+		n = nx
+	}
+	t.n = len(toks)
+	for i, old := range n.tags {
+		if old.kind == t.kind {
+			// A repeated phrase keeps the region gazetteer of the first file
+			// for regions (sorted: AF, IN, NG, PK...) unless it is a country
+			// file's own region; keep both for regions, resolved by country.
+			if t.kind != kRegion && t.kind != kCountry && t.kind != kBlockedPlace {
+				n.tags[i] = t
+				return
+			}
+		}
+	}
+	n.tags = append(n.tags, t)
+}

@@ -1,0 +1,294 @@
+package parser
+
+// markComparisons marks the tokens inside comparison spans: from a marker
+// ("against", "compared with", "down from") to the end of its clause part.
+// A "from" span ends at "to", which opens a "to" span.
+func (s *sentence) markComparisons() {
+	n := len(s.toks)
+	if cap(s.cmpSpan) < n {
+		s.cmpSpan = make([]int8, n)
+	}
+	s.cmpSpan = s.cmpSpan[:n]
+	for i := range s.cmpSpan {
+		s.cmpSpan[i] = 0
+	}
+	s.cmpID = resize(s.cmpID, n)
+	id := 0
+	for i := 0; i < n; i++ {
+		t, ok := s.has(i, kComparison)
+		if !ok || s.covered[i] {
+			continue
+		}
+		// "over" compares only before an explicit period ("over January")
+		isFrom := s.is(i+t.n-1, "from")
+		id++
+		j := i + t.n
+		depth := 0
+		for ; j < n; j++ {
+			if s.isPunct(j, '(') {
+				depth++
+				continue
+			}
+			if s.isPunct(j, ')') {
+				if depth == 0 {
+					break
+				}
+				depth--
+				continue
+			}
+			if depth > 0 {
+				continue
+			}
+			if s.isPunct(j, ',', ';', ':', '-') || s.isAny(j, "while", "whereas", "but") {
+				break
+			}
+			if isFrom && s.is(j, "to") && !s.covered[j] {
+				break
+			}
+			if _, ok := s.has(j, kComparison); ok && j > i+t.n {
+				break
+			}
+		}
+		for k := i; k < j; k++ {
+			s.cmpSpan[k] = 1
+			s.cmpID[k] = id
+		}
+		if isFrom && j < n && s.is(j, "to") {
+			k := j + 1
+			for ; k < n && !s.isPunct(k, ',', ';', ':', '-', ')') && !s.isAny(k, "while", "whereas", "but", "and"); k++ {
+				s.cmpSpan[k] = 2
+			}
+		}
+		i = j - 1
+	}
+	for k := range s.periods {
+		pm := &s.periods[k]
+		if s.cmpSpan[pm.i] == 1 {
+			pm.cmp = true
+		}
+	}
+}
+
+// findRegions finds the places named in the sentence.
+func (s *sentence) findRegions(st *docState) {
+	s.regions = s.regions[:0]
+	n := len(s.toks)
+	for i := 0; i < n; i++ {
+		var best tag
+		found := false
+		for _, t := range s.ann[i] {
+			switch t.kind {
+			case kRegion, kCountry, kBlockedPlace, kSupra, kNationwide, kLocal, kAnaphor:
+				if !found || t.n > best.n || (t.n == best.n && s.preferTag(t, best, st)) {
+					best, found = t, true
+				}
+			}
+		}
+		if !found {
+			continue
+		}
+		if best.kind == kAnaphor && s.isAny(i, "its", "these", "those", "they") && best.n == 1 {
+			// pronouns refer to places only when nothing else is named
+		}
+		rm := regionMention{i: i, j: i + best.n}
+		switch best.kind {
+		case kRegion:
+			rm.code = s.pickRegion(i, best, st)
+		case kCountry:
+			rm.code = best.str
+		case kNationwide:
+			rm.nation = true
+		case kAnaphor:
+			rm.anaphor = true
+		}
+		if best.kind == kRegion || best.kind == kCountry || best.kind == kBlockedPlace {
+			if _, _, ok := s.endsAt(i, kRegionNegator); ok {
+				rm.negated = true
+			} else if i >= 2 && s.is(i-1, "the") {
+				if _, _, ok := s.endsAt(i-1, kRegionNegator); ok {
+					rm.negated = true
+				}
+			}
+			if _, _, ok := s.endsAt(i, kRegionComparison); ok && !rm.negated {
+				rm.compared = true
+			}
+		}
+		s.regions = append(s.regions, rm)
+		i += best.n - 1
+	}
+}
+
+func (s *sentence) preferTag(t, best tag, st *docState) bool {
+	// at equal length a region of the document's country wins
+	return t.kind == kRegion && len(t.str) > 2 && t.str[:2] == st.ctx.Country && !(best.kind == kRegion && len(best.str) > 2 && best.str[:2] == st.ctx.Country)
+}
+
+// pickRegion chooses among regions of several countries sharing a name
+// ("Punjab"): the document's country first.
+func (s *sentence) pickRegion(i int, best tag, st *docState) string {
+	code := best.str
+	for _, t := range s.ann[i] {
+		if t.kind == kRegion && t.n == best.n && len(t.str) > 2 && t.str[:2] == st.ctx.Country {
+			code = t.str
+		}
+	}
+	return code
+}
+
+// findNumbers finds the numbers of the sentence: digits, number words and
+// phrases ("a single", "a dozen", "one hundred and thirty").
+func (s *sentence) findNumbers() {
+	s.nums = s.nums[:0]
+	n := len(s.toks)
+	for i := 0; i < n; i++ {
+		if s.covered[i] {
+			continue
+		}
+		tk := s.toks[i]
+		var nm numMention
+		ok := false
+		switch {
+		case tk.kind == tNum:
+			nm = numMention{i: i, j: i + 1, val: tk.val}
+			nm.skip = tk.decimal || tk.suffix != 0
+			ok = true
+		default:
+			if t, has := s.has(i, kNumPhrase); has {
+				// "a hundred and ..." continues as words
+				if v, nn, okw := s.wordNumber(i); okw && nn > t.n {
+					nm = numMention{i: i, j: i + nn, val: v}
+				} else {
+					nm = numMention{i: i, j: i + t.n, val: t.num}
+				}
+				ok = true
+			} else if v, nn, okw := s.wordNumber(i); okw {
+				nm = numMention{i: i, j: i + nn, val: v}
+				ok = true
+			} else if t, has := s.has(i, kSameNumber); has {
+				nm = numMention{i: i, j: i + t.n, same: true}
+				ok = true
+			}
+		}
+		if !ok {
+			continue
+		}
+		nm.start, nm.end = s.toks[nm.i].start, s.toks[nm.j-1].end
+		if q, _, has := s.endsAt(nm.i, kQualifier); has {
+			nm.qual = q.str
+		} else {
+			nm.qual = "exact"
+		}
+		s.nums = append(s.nums, nm)
+		i = nm.j - 1
+	}
+}
+
+// wordNumber reads a number written in words at i: "forty-four", "one
+// hundred and thirty", "a hundred", "two thousand five hundred".
+func (s *sentence) wordNumber(i int) (int64, int, bool) {
+	var total, cur int64
+	j := i
+	seen := false
+	if s.is(j, "a") {
+		if t, ok := s.has(j+1, kNumberWord); ok && t.str == "scale" {
+			cur = 1
+			j++
+		} else {
+			return 0, 0, false
+		}
+	}
+	for j < len(s.toks) {
+		tk := s.toks[j]
+		if tk.kind != tWord {
+			break
+		}
+		if s.is(j, "and") && seen {
+			if t, ok := s.has(j+1, kNumberWord); ok && t.str != "scale" && cur >= 100 || ok && total >= 1000 && t.str != "scale" {
+				j++
+				continue
+			}
+			break
+		}
+		v, okv := s.numberWordValue(j)
+		if !okv {
+			break
+		}
+		switch {
+		case v.str == "scale":
+			if cur == 0 {
+				cur = 1
+			}
+			if v.num >= 1000 {
+				total += cur * v.num
+				cur = 0
+			} else {
+				cur *= v.num
+			}
+		default:
+			if seen && cur%100 != 0 && v.num < 10 && cur%10 == 0 && cur >= 20 {
+				cur += v.num
+			} else if seen && cur != 0 && cur%100 != 0 {
+				return total + cur, j - i, true
+			} else {
+				cur += v.num
+			}
+		}
+		seen = true
+		j++
+	}
+	if !seen {
+		return 0, 0, false
+	}
+	return total + cur, j - i, true
+}
+
+// numberWordValue reads one number word, including hyphenated compounds
+// ("forty-four").
+func (s *sentence) numberWordValue(j int) (tag, bool) {
+	if t, ok := s.has(j, kNumberWord); ok && t.n == 1 {
+		return t, true
+	}
+	w := s.word(j)
+	dash := -1
+	for k := 0; k < len(w); k++ {
+		if w[k] == '-' {
+			dash = k
+			break
+		}
+	}
+	if dash <= 0 {
+		return tag{}, false
+	}
+	a, okA := s.lx.numberWord(w[:dash])
+	b, okB := s.lx.numberWord(w[dash+1:])
+	if okA && okB && a.str == "tens" && b.str == "unit" && b.num < 10 {
+		return tag{kind: kNumberWord, str: "tens", num: a.num + b.num}, true
+	}
+	return tag{}, false
+}
+
+func (lx *Lexicon) numberWord(w string) (tag, bool) {
+	var buf [32]byte
+	b := buf[:0]
+	for k := 0; k < len(w) && k < 32; k++ {
+		c := w[k]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	id, ok := lx.vocab[string(b)]
+	if !ok {
+		return tag{}, false
+	}
+	nd := lx.root.next[id]
+	if nd == nil {
+		return tag{}, false
+	}
+	for _, t := range nd.tags {
+		if t.kind == kNumberWord {
+			return t, true
+		}
+	}
+	return tag{}, false
+}

@@ -1,0 +1,220 @@
+package parser
+
+// sentence is one analysed sentence: its tokens, the lexicon matches at each
+// token, and the mentions found in it.
+type sentence struct {
+	lx      *Lexicon
+	text    string // the document text
+	start   int    // byte offset of the sentence
+	end     int
+	toks    []token
+	ann     [][]tag // lexicon matches starting at each token (longest per kind)
+	covered []bool  // token belongs to a period mention or a number
+	periods []periodMention
+	regions []regionMention
+	nums    []numMention
+	clause  []int  // clause index of each token (split at ';')
+	seg     []int  // comma-segment index of each token
+	cmpSpan []int8 // 0 none, 1 comparison span, 2 "to" span after a from-span
+	cmpID   []int  // id of the comparison span a token is in (0 none)
+}
+
+// regionMention is a place named in a sentence.
+type regionMention struct {
+	i, j     int
+	code     string // ISO code; "" for a blocked place, a supra-national region or a local word
+	negated  bool   // "not counting the erstwhile Fata"
+	compared bool   // "as Balochistan"
+	anaphor  bool   // "there", "the province": resolved to the previous region
+	nation   bool   // "nationwide": the default country
+}
+
+// numMention is a number found in a sentence.
+type numMention struct {
+	i, j       int // token span
+	val        int64
+	qual       string
+	start      int // byte offsets in the document
+	end        int
+	same       bool // "the same number": value copied from the previous number
+	zero       bool // explicit zero from a negation
+	skip       bool // not a count (percentage, date, age, ...)
+	zeroMetric string
+}
+
+func (s *sentence) has(i int, k kind) (tag, bool) {
+	if i < 0 || i >= len(s.ann) {
+		return tag{}, false
+	}
+	for _, t := range s.ann[i] {
+		if t.kind == k {
+			return t, true
+		}
+	}
+	return tag{}, false
+}
+
+// endsAt finds a phrase of kind k that ends just before token i.
+func (s *sentence) endsAt(i int, k kind) (tag, int, bool) {
+	for j := i - 1; j >= 0 && j >= i-5; j-- {
+		if t, ok := s.has(j, k); ok && j+t.n == i {
+			return t, j, true
+		}
+	}
+	return tag{}, 0, false
+}
+
+func (s *sentence) isPunct(i int, ps ...byte) bool {
+	if i < 0 || i >= len(s.toks) || s.toks[i].kind != tPunct {
+		return false
+	}
+	if len(ps) == 0 {
+		return true
+	}
+	for _, p := range ps {
+		if s.toks[i].punct == p {
+			return true
+		}
+	}
+	return false
+}
+
+// is reports whether token i is the grammar word w.
+func (s *sentence) is(i int, w string) bool {
+	if i < 0 || i >= len(s.toks) {
+		return false
+	}
+	id, ok := s.lx.vocab[w]
+	return ok && s.toks[i].id == id
+}
+
+func (s *sentence) isAny(i int, ws ...string) bool {
+	for _, w := range ws {
+		if s.is(i, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *sentence) word(i int) string {
+	return s.text[s.toks[i].start:s.toks[i].end]
+}
+
+func (s *sentence) capitalized(i int) bool {
+	w := s.word(i)
+	return len(w) > 0 && w[0] >= 'A' && w[0] <= 'Z'
+}
+
+// analyse tokenizes the sentence [start,end) of text and finds its lexicon
+// matches, clauses, comparison spans, periods, regions and numbers.
+func (s *sentence) analyse(lx *Lexicon, text string, start, end int, st *docState) {
+	s.lx, s.text, s.start, s.end = lx, text, start, end
+	s.toks = tokenize(text[start:end], s.toks[:0])
+	if len(s.toks) > 600 {
+		s.toks = s.toks[:600]
+	}
+	var buf []byte
+	for k := range s.toks {
+		tk := &s.toks[k]
+		tk.start += start
+		tk.end += start
+		if tk.kind == tNum {
+			continue
+		}
+		buf = tk.norm(text, buf[:0])
+		if id, ok := lx.vocab[string(buf)]; ok {
+			tk.id = id
+		}
+		w := text[tk.start:tk.end]
+		tk.poss = len(w) > 1 && (w[len(w)-1] == '\'' || len(w) > 2 && w[len(w)-2] == '\'' && w[len(w)-1] == 's' || len(w) > 4 && w[len(w)-4:] == "’s")
+	}
+	s.match()
+	s.structure()
+	s.findPeriods(st)
+	s.markComparisons()
+	s.findRegions(st)
+	s.findNumbers()
+}
+
+// match fills ann with the longest lexicon phrase of each kind at each token.
+func (s *sentence) match() {
+	n := len(s.toks)
+	if cap(s.ann) < n {
+		s.ann = make([][]tag, n)
+	}
+	s.ann = s.ann[:n]
+	for i := range s.ann {
+		s.ann[i] = s.ann[i][:0]
+	}
+	for i := 0; i < n; i++ {
+		nd := s.lx.root
+		for j := i; j < n && j < i+8; j++ {
+			id := s.toks[j].id
+			if id < 0 {
+				break
+			}
+			nx := nd.next[id]
+			if nx == nil {
+				break
+			}
+			nd = nx
+			for _, t := range nd.tags {
+				s.ann[i] = setLongest(s.ann[i], t)
+			}
+		}
+	}
+}
+
+func setLongest(ts []tag, t tag) []tag {
+	for k := range ts {
+		if ts[k].kind == t.kind {
+			if t.n >= ts[k].n {
+				ts[k] = t
+			}
+			return ts
+		}
+	}
+	return append(ts, t)
+}
+
+// structure computes clauses (split at ';') and comma segments.
+func (s *sentence) structure() {
+	n := len(s.toks)
+	s.clause = resize(s.clause, n)
+	s.seg = resize(s.seg, n)
+	s.covered = resizeB(s.covered, n)
+	c, g := 0, 0
+	for i := 0; i < n; i++ {
+		if s.isPunct(i, ';') {
+			c++
+			g++
+		} else if s.isPunct(i, ',', ':', '(', ')', '-') {
+			g++
+		}
+		s.clause[i] = c
+		s.seg[i] = g
+	}
+}
+
+func resize(a []int, n int) []int {
+	if cap(a) < n {
+		return make([]int, n)
+	}
+	a = a[:n]
+	for i := range a {
+		a[i] = 0
+	}
+	return a
+}
+
+func resizeB(a []bool, n int) []bool {
+	if cap(a) < n {
+		return make([]bool, n)
+	}
+	a = a[:n]
+	for i := range a {
+		a[i] = false
+	}
+	return a
+}
