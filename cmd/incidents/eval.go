@@ -88,8 +88,12 @@ func writeEvalTable(w io.Writer, cases []corpus.Case, r corpus.Report, verbose b
 	if verbose {
 		writeEvalDetails(w, cases, r)
 	}
-	_, err := fmt.Fprintf(w, "\nfigures: gold %d, predicted %d, matched %d (%d cases)\nprecision %.3f  recall %.3f  F1 %.3f\nqualifier accuracy %.3f (%d of %d matched)\n",
-		r.Gold, r.Predicted, r.Matched, r.Cases, r.Precision, r.Recall, r.F1,
+	noun := "cases"
+	if r.Cases == 1 {
+		noun = "case"
+	}
+	_, err := fmt.Fprintf(w, "\nfigures: gold %d, predicted %d, matched %d (%d %s)\nprecision %.3f  recall %.3f  F1 %.3f\nqualifier accuracy %.3f (%d of %d matched)\n",
+		r.Gold, r.Predicted, r.Matched, r.Cases, noun, r.Precision, r.Recall, r.F1,
 		r.QualifierAccuracy, r.QualifiersCorrect, r.Matched)
 	if err != nil {
 		return fmt.Errorf("write report: %w", err)
