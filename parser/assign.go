@@ -13,7 +13,8 @@ type draft struct {
 	periods  []Period // "in both months"
 	conf     float64
 	drop     bool
-	total    bool // the M of "N out of M": category all, national
+	object   bool // the number is the object of a verb ("killed 185 people")
+	owned    int  // token of the participle in the number's own phrase ("56 injured"), -1 if none
 }
 
 // extract assigns metric, category, region and period to each number of the
@@ -137,9 +138,23 @@ func (s *sentence) exclude(k int) {
 		nm.skip = true
 		return
 	}
-	if s.clauseHas(nm.i, kRestrictor) {
+	if s.subHas(nm.i, kRestrictor) {
 		nm.skip = true
 	}
+}
+
+// subHas reports whether the sub-clause of token i contains a phrase of kind k.
+func (s *sentence) subHas(i int, k kind) bool {
+	c := s.sub[i]
+	for j := range s.toks {
+		if s.sub[j] != c {
+			continue
+		}
+		if _, ok := s.has(j, k); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // clauseHas reports whether the clause of token i contains a phrase of kind k.
@@ -215,6 +230,10 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 			if t, ok := s.has(k, kCategory); ok {
 				cat, cTok = t.str, k
 				k += t.n - 1
+				if _, ops := s.has(k+1, kOperations); ops {
+					cat = "none" // "22 security forces operations" counts operations
+					return
+				}
 				continue
 			}
 		}
@@ -239,6 +258,9 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 	nm := &s.nums[d.num]
 	mt, mTok, cat, cTok := s.rightWindow(nm)
+	if cat == "none" {
+		return false
+	}
 	if cat != "" {
 		d.category = cat
 		_ = cTok
@@ -249,7 +271,7 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 		qStart = j
 	}
 	if t, j, ok := s.endsAt(qStart, kMetricVerb); ok && !s.covered[j] {
-		d.metric, d.cue = t.str, j
+		d.metric, d.cue, d.object = t.str, j, true
 		return true
 	}
 	if mTok >= 0 && !(mt.kind == kMetricWeak && s.mixed(nm.i)) {
@@ -278,6 +300,22 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 		if lTok < s.nums[prev.num].i {
 			d.metric, d.cue, d.category, d.conf = prev.metric, prev.cue, prev.category, d.conf-0.05
 			return true
+		}
+	}
+	if lTok >= 0 && cat == "" {
+		// "(188 killed and 56 injured), 609 in Fata": a participle that
+		// belongs to another number does not reach a bare number; the list's
+		// noun does.
+		for k := len(drafts) - 1; k >= 0; k-- {
+			if drafts[k].cue == lTok && !drafts[k].cueNoun && !drafts[k].object {
+				for m := k - 1; m >= 0; m-- {
+					if drafts[m].cueNoun {
+						d.metric, d.cue, d.conf = drafts[m].metric, -1, d.conf-0.15
+						return true
+					}
+				}
+				break
+			}
 		}
 	}
 	if lTok >= 0 {

@@ -19,7 +19,7 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 	if d.category == "" && d.cue >= 0 {
 		d.category = s.cueCategory(d.cue)
 	}
-	if d.category == "" {
+	if d.category == "" && !d.object {
 		if c, ok := s.leftCategory(nm.i, d.cue); ok {
 			d.category = c
 			d.conf -= 0.1
@@ -89,6 +89,9 @@ func (s *sentence) leftCategory(i, cue int) (string, bool) {
 		if !ok || k+c.n > i {
 			continue
 		}
+		if cue >= 0 && s.seg[k] != s.seg[i] {
+			break
+		}
 		if c.str == "all" || c.str == "none" || s.owned(k) {
 			continue
 		}
@@ -133,7 +136,7 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 	if pick < 0 {
 		seg := s.seg[nm.i]
 		for k, rm := range s.regions {
-			if rm.i < nm.j || s.clause[rm.i] != c || rm.negated || rm.compared || rm.anaphor {
+			if rm.i < nm.j || s.clause[rm.i] != c || rm.negated || rm.compared || rm.anaphor && s.seg[rm.i] != seg {
 				continue
 			}
 			if s.seg[rm.i] == seg || !s.numBetween(nm.j, rm.i) {

@@ -73,7 +73,7 @@ func (s *sentence) periodFor(d *draft, st *docState) bool {
 		return false
 	}
 	for _, pm := range s.periods {
-		if pm.cmp || pm.kind != pmNormal && pm.kind != pmCurrent {
+		if pm.cmp || pm.kind != pmNormal && pm.kind != pmCurrent || s.clause[pm.i] != s.clause[nm.i] {
 			continue
 		}
 		if p, ok := s.resolveAt(pm, st); ok {
@@ -189,7 +189,7 @@ func (s *sentence) zeros(st *docState) {
 }
 
 func (s *sentence) negatedBefore(k int) bool {
-	for j := k - 1; j >= 0 && j >= k-10; j-- {
+	for j := k - 1; j >= 0 && j >= k-20; j-- {
 		if s.clause[j] != s.clause[k] {
 			return false
 		}
@@ -261,6 +261,12 @@ func (s *sentence) pairs(drafts []draft, st *docState) {
 		if s.isAny(nb.j, "being", "were", "are", "was", "is") {
 			if c, ok := s.has(nb.j+1, kCategory); ok && c.str != "none" {
 				drafts[a].category = c.str
+			}
+		}
+		if (drafts[a].category == "all" || drafts[a].category == st.publisherCategory) && drafts[a].metric != MetricAttacks {
+			// "civilians made up most of the wounded, 91 out of 100"
+			if c, ok := s.leftCategory(na.i, -1); ok {
+				drafts[a].category = c
 			}
 		}
 		if b.metric != MetricAttacks && b.metric != MetricArrests && b.metric != MetricAbductions {

@@ -2,7 +2,7 @@ package parser
 
 // grammarWords are words the code's grammar refers to; they get vocabulary
 // ids so that token comparisons are integer comparisons.
-var grammarWords = []string{"month", "months", "year", "years", "quarter", "quarters", "half", "halves", "of", "the", "this", "that", "last", "past", "previous", "preceding", "current", "before", "earlier", "ago", "in", "during", "for", "over", "period", "between", "and", "to", "from", "a", "an", "same", "one", "calendar", "so", "far", "q1", "q2", "q3", "q4", "h1", "h2", "whom", "them", "which", "out", "among", "being", "were", "was", "are", "is", "had", "have", "has", "been", "got", "also", "more", "while", "whereas", "but", "with", "each", "level", "levels", "by", "on", "at", "across", "since", "than", "as", "after", "when", "who", "it", "further", "another", "first", "second", "third", "fourth", "six", "three", "nine", "eleven", "twelve", "under", "through", "till", "until", "up", "within", "into", "or", "other", "others", "its", "their", "all", "both", "number", "numbered", "totalled", "totaled", "stood", "came", "put", "reached", "reaching", "rose", "fell", "climbed", "dropped", "stayed", "remained", "went", "jumped", "declined", "surged", "increased", "decreased", "people", "they", "these", "those", "there", "where", "what", "not", "no", "any", "single", "only", "least", "most", "monthly", "annual", "quarterly", "yearly", "fiscal", "weeks", "days", "week", "day", "decade", "opening", "closing", "final", "latter", "former", "then", "thus", "so-far", "year-to-date", "ytd", "up", "down", "against", "compared", "recorded", "reported"}
+var grammarWords = []string{"though", "although", "corresponding", "month", "months", "year", "years", "quarter", "quarters", "half", "halves", "of", "the", "this", "that", "last", "past", "previous", "preceding", "current", "before", "earlier", "ago", "in", "during", "for", "over", "period", "between", "and", "to", "from", "a", "an", "same", "one", "calendar", "so", "far", "q1", "q2", "q3", "q4", "h1", "h2", "whom", "them", "which", "out", "among", "being", "were", "was", "are", "is", "had", "have", "has", "been", "got", "also", "more", "while", "whereas", "but", "with", "each", "level", "levels", "by", "on", "at", "across", "since", "than", "as", "after", "when", "who", "it", "further", "another", "first", "second", "third", "fourth", "six", "three", "nine", "eleven", "twelve", "under", "through", "till", "until", "up", "within", "into", "or", "other", "others", "its", "their", "all", "both", "number", "numbered", "totalled", "totaled", "stood", "came", "put", "reached", "reaching", "rose", "fell", "climbed", "dropped", "stayed", "remained", "went", "jumped", "declined", "surged", "increased", "decreased", "people", "they", "these", "those", "there", "where", "what", "not", "no", "any", "single", "only", "least", "most", "monthly", "annual", "quarterly", "yearly", "fiscal", "weeks", "days", "week", "day", "decade", "opening", "closing", "final", "latter", "former", "then", "thus", "so-far", "year-to-date", "ytd", "up", "down", "against", "compared", "recorded", "reported"}
 
 // findPeriods finds the period expressions of the sentence.
 func (s *sentence) findPeriods(st *docState) {
@@ -21,11 +21,18 @@ func (s *sentence) findPeriods(st *docState) {
 		for k := pm.i; k < pm.j; k++ {
 			s.covered[k] = true
 		}
+		if pm.kind == pmNormal && pm.i >= 2 && s.is(pm.i-1, "of") && s.isAny(pm.i-2, "month", "months", "quarter", "year", "week", "day") {
+			pm.kind = pmFrame // "the bloodiest month of the first quarter of 2016"
+		}
 		if pm.kind == pmNormal || pm.kind == pmFrame {
-			if _, _, ok := s.endsAt(pm.i, kReference); ok {
+			if s.referenceBefore(pm.i) {
 				pm.kind = pmReference
-			} else if pm.i > 0 && s.isAny(pm.i-1, "since", "till", "until") {
-				pm.kind = pmReference
+			}
+			// "the same quarter of 2016 and 2017": the second year is a frame too
+			if len(s.periods) > 0 && s.isAny(pm.i-1, "and") {
+				if prev := s.periods[len(s.periods)-1]; prev.j == pm.i-1 && (prev.kind == pmFrame || prev.kind == pmReference) {
+					pm.kind = prev.kind
+				}
 			}
 		}
 		// "(2019)" right after a period repeats it
@@ -36,6 +43,25 @@ func (s *sentence) findPeriods(st *docState) {
 		s.periods = append(s.periods, pm)
 		i = pm.j
 	}
+}
+
+// referenceBefore reports a reference marker shortly before token i in the
+// same segment: "since July 2018", "since UNAMA began documenting in 2009".
+func (s *sentence) referenceBefore(i int) bool {
+	for j := i - 1; j >= 0 && j >= i-5; j-- {
+		if s.toks[j].kind == tPunct || s.toks[j].kind == tNum {
+			return false
+		}
+		if t, ok := s.has(j, kReference); ok && j+t.n <= i {
+			return true
+		}
+		for _, pm := range s.periods {
+			if pm.j == j+1 {
+				return false
+			}
+		}
+	}
+	return false
 }
 
 // yearAt reads a four-digit year at token i.
@@ -127,7 +153,7 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 	pm := periodMention{i: i, kind: pmNormal, valid: true}
 	tk := s.toks[i]
 	// day-month dates: "1 November 2018", "27 Jul, 2024"
-	if s.dayNum(i) {
+	if s.dayNum(i) && !s.countNounAt(i+2) {
 		if _, ok := s.monthAt(i + 1); ok {
 			j := i + 2
 			if s.isPunct(j, ',') {
@@ -173,7 +199,7 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 	// month [day] [year] / month this year / month of last year
 	if m, ok := s.monthAt(i); ok {
 		j := i + 1
-		if s.dayNum(j) && !s.countNounAt(j+1) {
+		if s.dayNum(j) && !s.countNounAt(j+1) && !(j+1 < len(s.toks) && s.toks[j+1].kind == tWord && !s.isAny(j+1, "and", "to", "in", "of")) {
 			j++
 			if s.isPunct(j, ',') {
 				if _, ok := s.yearAt(j + 1); ok {
@@ -185,7 +211,7 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 			pm.j, pm.kind, pm.valid = j, pmDay, false
 			return pm, true
 		}
-		if y, ok := s.yearAt(j); ok && !s.countNounAt(j+1) {
+		if y, ok := s.yearAt(j); ok {
 			pm.j, pm.p = j+1, monthPeriod(y, m)
 			return pm, true
 		}
@@ -214,7 +240,9 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 			return pm, false
 		}
 		pm.j, pm.p = i+1, unitPeriod(Year, y, 1)
-		if s.isAny(i+1, "level", "levels") || (i >= 2 && s.is(i-1, "of") && s.isAny(i-2, "month", "months", "year")) {
+		if s.isAny(i+1, "level", "levels", "figure", "figures", "total", "toll") {
+			pm.kind = pmReference // "below the 2019 level"
+		} else if i >= 2 && s.is(i-1, "of") && s.isAny(i-2, "month", "months", "year") {
 			pm.kind = pmFrame
 		}
 		return pm, true
@@ -301,13 +329,24 @@ func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 		}
 		// elliptic ordinal: "from 616 in the second" (quarter)
 		if k == i+1 && ord >= 1 && ord <= 4 && st.lastUnit != "" && st.lastUnit != Month && st.lastUnit != Year && !s.wordAt(k+1) {
-			pm.j, pm.p = k+1, unitPeriod(st.lastUnit, st.currentYear(), int(ord))
+			pm.j, pm.p, pm.elliptic = k+1, unitPeriod(st.lastUnit, st.currentYear(), int(ord)), true
 			return pm, true
 		}
 	}
 	// relative: last/past/previous/preceding/this/current + unit
+	if s.is(k, "one") && s.is(i, "this") {
+		pm.j, pm.kind, pm.valid = k+1, pmCurrent, false
+		return pm, true
+	}
+	if s.is(i, "this") && s.is(i+1, "one") {
+		pm.j, pm.kind, pm.valid = i+2, pmCurrent, false
+		return pm, true
+	}
+	if s.is(i, "a") && s.isAny(i+1, "quarter", "half") && s.is(i+2, "of") {
+		return pm, false // "a quarter of casualties"
+	}
 	switch {
-	case s.isAny(k, "last", "past", "previous", "preceding", "this", "current", "that", "same") || (k > i && s.isAny(k, "month", "quarter", "year", "period", "half")):
+	case s.isAny(k, "last", "past", "previous", "preceding", "this", "current", "that", "same", "corresponding") || (k > i && s.isAny(k, "month", "quarter", "year", "period", "half")):
 		word := k
 		u := k
 		if !s.isAny(k, "month", "quarter", "year", "period", "half") {
@@ -327,7 +366,7 @@ func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 			return pm, false
 		}
 		j := u + 1
-		if s.is(word, "same") {
+		if s.isAny(word, "same", "corresponding") {
 			pm.j, pm.kind, pm.valid = j, pmReference, false
 			return pm, true
 		}

@@ -19,7 +19,13 @@ func (s *sentence) markComparisons() {
 		if !ok || s.covered[i] {
 			continue
 		}
-		// "over" compares only before an explicit period ("over January")
+		// "over" and "on" compare only before a period ("over January",
+		// "on the previous month")
+		if s.isAny(i, "over", "on") && t.n == 1 {
+			if _, ok := s.periodStarting(i + 1); !ok {
+				continue
+			}
+		}
 		isFrom := s.is(i+t.n-1, "from")
 		id++
 		j := i + t.n
@@ -61,12 +67,24 @@ func (s *sentence) markComparisons() {
 		}
 		i = j - 1
 	}
-	for k := range s.periods {
-		pm := &s.periods[k]
-		if s.cmpSpan[pm.i] == 1 {
-			pm.cmp = true
+	kept := s.periods[:0]
+	for _, pm := range s.periods {
+		pm.cmp = s.cmpSpan[pm.i] == 1
+		if pm.elliptic && !pm.cmp {
+			continue // "in the second (case)": an ordinal alone names a period only in a comparison
+		}
+		kept = append(kept, pm)
+	}
+	s.periods = kept
+}
+
+func (s *sentence) dateAfter(k int) bool {
+	for _, pm := range s.periods {
+		if pm.i == k && pm.kind == pmDay {
+			return true
 		}
 	}
+	return false
 }
 
 // findRegions finds the places named in the sentence.
@@ -87,8 +105,11 @@ func (s *sentence) findRegions(st *docState) {
 		if !found {
 			continue
 		}
-		if best.kind == kAnaphor && s.isAny(i, "its", "these", "those", "they") && best.n == 1 {
-			// pronouns refer to places only when nothing else is named
+		if best.kind == kAnaphor && s.is(i, "there") && s.isAny(i+1, "were", "was", "is", "are", "have", "has", "had") {
+			continue // existential "there were 12 attacks"
+		}
+		if i == 0 && best.kind != kAnaphor && (s.isPunct(best.n, ':') || s.isPunct(best.n, ',') && s.dateAfter(best.n+1)) {
+			continue // a dateline: "ISLAMABAD:", "Islamabad, August 1, 2019:"
 		}
 		rm := regionMention{i: i, j: i + best.n}
 		switch best.kind {

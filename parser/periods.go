@@ -15,14 +15,14 @@ const (
 
 // periodMention is a period expression found in a sentence.
 type periodMention struct {
-	i, j   int // token span
-	kind   pmKind
-	p      Period
-	valid  bool // p is set (false for pmCurrent until resolved)
-	rel    int  // for pmCurrent with a relative offset (-1: "the previous month")
-	unit   Granularity
-	cmp    bool // inside a comparison span
-	fromTo int  // 1: in a "from" span, 2: after its "to"
+	i, j     int // token span
+	kind     pmKind
+	p        Period
+	valid    bool // p is set (false for pmCurrent until resolved)
+	rel      int  // for pmCurrent with a relative offset (-1: "the previous month")
+	unit     Granularity
+	cmp      bool // inside a comparison span
+	elliptic bool // "in the second": a quarter or half named by its ordinal alone
 }
 
 func monthPeriod(y, m int) Period {

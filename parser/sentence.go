@@ -14,6 +14,7 @@ type sentence struct {
 	regions []regionMention
 	nums    []numMention
 	clause  []int  // clause index of each token (split at ';')
+	sub     []int  // sub-clause index (split at ';', dashes, "while", "whereas", "although", "but")
 	seg     []int  // comma-segment index of each token
 	cmpSpan []int8 // 0 none, 1 comparison span, 2 "to" span after a from-span
 	cmpID   []int  // id of the comparison span a token is in (0 none)
@@ -183,17 +184,25 @@ func (s *sentence) structure() {
 	n := len(s.toks)
 	s.clause = resize(s.clause, n)
 	s.seg = resize(s.seg, n)
+	s.sub = resize(s.sub, n)
 	s.covered = resizeB(s.covered, n)
-	c, g := 0, 0
+	c, g, u := 0, 0, 0
 	for i := 0; i < n; i++ {
 		if s.isPunct(i, ';') {
 			c++
 			g++
+			u++
 		} else if s.isPunct(i, ',', ':', '(', ')', '-') {
 			g++
+			if s.isPunct(i, '-') {
+				u++
+			}
+		} else if s.isAny(i, "while", "whereas", "although", "but", "though") {
+			u++
 		}
 		s.clause[i] = c
 		s.seg[i] = g
+		s.sub[i] = u
 	}
 }
 
