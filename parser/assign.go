@@ -69,7 +69,7 @@ func (s *sentence) extract(st *docState) {
 		drafts = append(drafts, d)
 	}
 	s.pairs(drafts, st)
-	s.respectively(drafts)
+	s.respectively(drafts, st)
 	drafts = s.breakdowns(drafts)
 	for _, d := range drafts {
 		if d.drop {
@@ -297,6 +297,12 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 	// a number in a comparison takes the metric of the number compared with
 	if s.cmpSpan[nm.i] == 1 && len(drafts) > 0 && cat == "" {
 		prev := drafts[len(drafts)-1]
+		for k := len(drafts) - 1; k >= 0; k-- {
+			if s.depth(s.nums[drafts[k].num].i) == s.depth(nm.i) {
+				prev = drafts[k]
+				break
+			}
+		}
 		if lTok < s.nums[prev.num].i {
 			d.metric, d.cue, d.category, d.conf = prev.metric, prev.cue, prev.category, d.conf-0.05
 			return true
@@ -332,6 +338,20 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 		}
 	}
 	return false
+}
+
+// depth is the bracket depth of token i ("54 deaths (29 security
+// personnel ...)": the 29 is at depth 1).
+func (s *sentence) depth(i int) int {
+	d := 0
+	for k := 0; k < i; k++ {
+		if s.isPunct(k, '(') {
+			d++
+		} else if s.isPunct(k, ')') && d > 0 {
+			d--
+		}
+	}
+	return d
 }
 
 // regionHeaded reports whether a place name stands right before the number

@@ -283,7 +283,7 @@ func (s *sentence) pairs(drafts []draft, st *docState) {
 
 // respectively maps "30 and 32 fatalities respectively" onto the list of
 // categories or regions named before: "civilians and security forces".
-func (s *sentence) respectively(drafts []draft) {
+func (s *sentence) respectively(drafts []draft, st *docState) {
 	for k := range s.toks {
 		if _, ok := s.has(k, kRespectively); !ok {
 			continue
@@ -291,11 +291,18 @@ func (s *sentence) respectively(drafts []draft) {
 		var idx []int
 		for d := len(drafts) - 1; d >= 0; d-- {
 			nm := s.nums[drafts[d].num]
-			if nm.i < k && s.clause[nm.i] == s.clause[k] {
-				idx = append([]int{d}, idx...)
+			if nm.i >= k || s.clause[nm.i] != s.clause[k] {
+				continue
 			}
+			if len(idx) > 0 && !s.onlyJoiners(nm.j, s.nums[drafts[idx[0]].num].i) {
+				break
+			}
+			idx = append([]int{d}, idx...)
 		}
 		if len(idx) < 2 {
+			continue
+		}
+		if s.respectivePeriods(drafts, idx, st) {
 			continue
 		}
 		first := s.nums[drafts[idx[0]].num].i
@@ -316,6 +323,52 @@ func (s *sentence) respectively(drafts []draft) {
 			}
 		}
 	}
+}
+
+// onlyJoiners reports whether tokens [a,b) are only "and", "or" and commas.
+func (s *sentence) onlyJoiners(a, b int) bool {
+	for k := a; k < b; k++ {
+		if !s.isPunct(k, ',') && !s.isAny(k, "and", "or") {
+			return false
+		}
+	}
+	return a < b
+}
+
+// respectivePeriods maps numbers onto a coordinated list of periods named
+// before them: "the same quarter of 2016 and 2017, which stood at 2,268 and
+// 2,255 respectively".
+func (s *sentence) respectivePeriods(drafts []draft, idx []int, st *docState) bool {
+	first := s.nums[drafts[idx[0]].num].i
+	var list []periodMention
+	for k := len(s.periods) - 1; k >= 0; k-- {
+		pm := s.periods[k]
+		if pm.j > first || !pm.valid {
+			continue
+		}
+		if len(list) > 0 && !s.onlyJoiners(pm.j, list[0].i) {
+			break
+		}
+		list = append([]periodMention{pm}, list...)
+	}
+	if len(list) != len(idx) {
+		return false
+	}
+	// "the same quarter of 2016": the unit of the current period in that year
+	var unit Granularity
+	if h := list[0].i; h >= 3 && s.is(h-1, "of") && s.isAny(h-4, "same", "corresponding") {
+		unit, _ = s.unitAt(h - 2)
+	}
+	for n, d := range idx {
+		p := list[n].p
+		if unit != "" && st.cur != nil && p.Granularity == Year {
+			cur := *st.cur
+			shift := monthsBetween(containing(Year, cur.Start).Start, cur.Start)
+			p = Period{Start: p.Start.AddDate(0, shift, 0), End: p.Start.AddDate(0, shift+monthsBetween(cur.Start, cur.End), 0), Granularity: cur.Granularity}
+		}
+		drafts[d].period = p
+	}
+	return true
 }
 
 // breakdowns drops numbers that only split another one: a branch split in

@@ -28,6 +28,11 @@ func (s *sentence) findPeriods(st *docState) {
 			if s.referenceBefore(pm.i) {
 				pm.kind = pmReference
 			}
+			if len(s.periods) > 0 && s.is(pm.i-1, "of") {
+				if prev := s.periods[len(s.periods)-1]; prev.j == pm.i-1 && prev.kind == pmReference {
+					pm.kind = pmReference // "the same quarter of 2016"
+				}
+			}
 			// "the same quarter of 2016 and 2017": the second year is a frame too
 			if len(s.periods) > 0 && s.isAny(pm.i-1, "and") {
 				if prev := s.periods[len(s.periods)-1]; prev.j == pm.i-1 && (prev.kind == pmFrame || prev.kind == pmReference) {
