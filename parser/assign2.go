@@ -121,8 +121,8 @@ func (s *sentence) owned(k int) bool {
 func (s *sentence) regionFor(d *draft, st *docState) bool {
 	nm := &s.nums[d.num]
 	c := s.clause[nm.i]
-	pick := -1
-	for k := len(s.regions) - 1; k >= 0; k-- {
+	pick := s.regionAfter(nm)
+	for k := len(s.regions) - 1; k >= 0 && pick < 0; k-- {
 		rm := s.regions[k]
 		if rm.j > nm.i || s.clause[rm.i] != c || rm.negated || rm.compared {
 			continue
@@ -185,6 +185,29 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		d.region = rm.code
 	}
 	return true
+}
+
+// regionAfter finds a place named right after the number's own phrase:
+// "a single attack in Azad Jammu and Kashmir", "the one attack reported in
+// Punjab", "609 in Fata".
+func (s *sentence) regionAfter(nm *numMention) int {
+	for k := nm.j; k < len(s.toks) && k <= nm.j+4; k++ {
+		if s.toks[k].kind != tWord {
+			return -1
+		}
+		if _, ok := s.has(k, kMetricVerb); ok && !s.is(k, "reported") {
+			return -1
+		}
+		if s.isAny(k, "in") {
+			for r, rm := range s.regions {
+				if rm.i == k+1 && !rm.anaphor && !rm.negated && !rm.compared {
+					return r
+				}
+			}
+			return -1
+		}
+	}
+	return -1
 }
 
 // betweenTotal: in "7 of the 12 attacks" the region before 7 is not 12's.

@@ -44,9 +44,21 @@ func (s *sentence) periodFor(d *draft, st *docState) bool {
 		}
 		break
 	}
+	if inCmp {
+		// "against 633 (251 civilians ...) in 2016": a period in the same
+		// comparison, before or after the number
+		for _, pm := range s.periods {
+			if pm.cmp && s.cmpID[pm.i] == cmpID && pm.kind != pmReference && pm.kind != pmDay && pm.kind != pmFrame {
+				if p, ok := s.resolveAt(pm, st); ok {
+					d.period = p
+					return true
+				}
+			}
+		}
+	}
 	for k := len(s.periods) - 1; k >= 0; k-- {
 		pm := s.periods[k]
-		if pm.j > nm.i || !eligible(pm) {
+		if pm.j > nm.i || !eligible(pm) || inCmp {
 			continue
 		}
 		if p, ok := s.resolveAt(pm, st); ok {
@@ -185,6 +197,7 @@ func (s *sentence) zeros(st *docState) {
 		}
 		s.nums = append(s.nums, numMention{i: k, j: at, val: 0, qual: "exact", zero: true,
 			start: s.toks[k].start, end: s.toks[at].end, zeroMetric: metric})
+		k = at
 	}
 }
 
@@ -226,7 +239,7 @@ func (s *sentence) zeroVerbAfter(k int) (int, bool) {
 func (s *sentence) clauseRegions(i int) []string {
 	var out []string
 	for _, rm := range s.regions {
-		if s.clause[rm.i] == s.clause[i] && rm.code != "" && !rm.negated && !rm.compared && !rm.anaphor && !rm.nation {
+		if s.sub[rm.i] == s.sub[i] && rm.code != "" && !rm.negated && !rm.compared && !rm.anaphor && !rm.nation {
 			out = append(out, rm.code)
 		}
 	}
