@@ -278,7 +278,8 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 		if mt.kind == kMetricWeak && s.mixed(nm.i) {
 			return false
 		}
-		d.metric, d.cue, d.cueNoun = mt.str, mTok, mt.kind != kMetricVerb
+		_, participle := s.has(mTok, kMetricVerb)
+		d.metric, d.cue, d.cueNoun = mt.str, mTok, mt.kind != kMetricVerb && !participle
 		return true
 	}
 	if mTok >= 0 && mt.kind == kMetricWeak {
@@ -293,6 +294,27 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 			}
 		}
 	}
+	// "7 of the 12 attacks": the metric of the total
+	if cat == "" {
+		k := nm.j
+		if s.is(k, "out") {
+			k++
+		}
+		if s.is(k, "of") {
+			k++
+			if s.is(k, "the") {
+				k++
+			}
+			for n := range s.nums {
+				if s.nums[n].i == k {
+					if t, tk, _, _ := s.rightWindow(&s.nums[n]); tk >= 0 && t.kind != kMetricVerb {
+						d.metric, d.cue, d.conf = t.str, tk, d.conf-0.05
+						return true
+					}
+				}
+			}
+		}
+	}
 	lt, lTok := s.leftCue(nm.i, cat != "")
 	// a number in a comparison takes the metric of the number compared with
 	if s.cmpSpan[nm.i] == 1 && len(drafts) > 0 && cat == "" {
@@ -304,6 +326,20 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 			}
 		}
 		if lTok < s.nums[prev.num].i {
+			d.metric, d.cue, d.category, d.conf = prev.metric, prev.cue, prev.category, d.conf-0.05
+			// "security personnel killed went from 33 to 16 and civilians from 38"
+			for k := s.nums[prev.num].j; k < nm.i; k++ {
+				if c, ok := s.has(k, kCategory); ok && c.str != "none" && !s.owned(k) {
+					d.category = c.str
+				}
+			}
+			return true
+		}
+	}
+	// "from 38 to three": the number after "to" is the from-number's kind
+	if cat == "" && s.cmpSpan[nm.i] == 2 && s.is(nm.i-1, "to") && len(drafts) > 0 {
+		prev := drafts[len(drafts)-1]
+		if s.cmpSpan[s.nums[prev.num].i] == 1 && lTok < s.nums[prev.num].i {
 			d.metric, d.cue, d.category, d.conf = prev.metric, prev.cue, prev.category, d.conf-0.05
 			return true
 		}

@@ -139,7 +139,7 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 			if rm.i < nm.j || s.clause[rm.i] != c || rm.negated || rm.compared || rm.anaphor && s.seg[rm.i] != seg {
 				continue
 			}
-			if s.seg[rm.i] == seg || !s.numBetween(nm.j, rm.i) {
+			if s.seg[rm.i] == seg || s.seg[rm.i] == seg+1 && s.isPunct(rm.i-1, ',') && !s.numBetween(nm.j, rm.i) {
 				pick = k
 			}
 			break
@@ -153,6 +153,10 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 	}
 	if pick < 0 {
 		d.region = st.ctx.Country
+		if code, ok := s.prevClauseRegion(c, st); ok {
+			d.region = code
+			d.conf -= 0.1
+		}
 		return true
 	}
 	rm := s.regions[pick]
@@ -185,6 +189,30 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		d.region = rm.code
 	}
 	return true
+}
+
+// prevClauseRegion returns the one region the previous clause was about
+// ("... fell from 85 to 20; one militant was wounded"); a list of regions
+// there does not carry over.
+func (s *sentence) prevClauseRegion(c int, st *docState) (string, bool) {
+	if c == 0 {
+		return "", false
+	}
+	code := ""
+	for _, rm := range s.regions {
+		if s.clause[rm.i] != c-1 || rm.negated || rm.compared {
+			continue
+		}
+		r := rm.code
+		if rm.anaphor {
+			r = st.lastRegion
+		}
+		if rm.nation || r == "" || code != "" && code != r {
+			return "", false
+		}
+		code = r
+	}
+	return code, code != ""
 }
 
 // regionAfter finds a place named right after the number's own phrase:

@@ -369,7 +369,7 @@ func (s *sentence) respectivePeriods(drafts []draft, idx []int, st *docState) bo
 	}
 	// "the same quarter of 2016": the unit of the current period in that year
 	var unit Granularity
-	if h := list[0].i; h >= 3 && s.is(h-1, "of") && s.isAny(h-4, "same", "corresponding") {
+	if h := list[0].i; h >= 3 && s.is(h-1, "of") && s.isAny(h-3, "same", "corresponding") {
 		unit, _ = s.unitAt(h - 2)
 	}
 	for n, d := range idx {

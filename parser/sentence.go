@@ -57,7 +57,7 @@ func (s *sentence) has(i int, k kind) (tag, bool) {
 
 // endsAt finds a phrase of kind k that ends just before token i.
 func (s *sentence) endsAt(i int, k kind) (tag, int, bool) {
-	for j := i - 1; j >= 0 && j >= i-5; j-- {
+	for j := max(i-6, 0); j < i; j++ { // the longest phrase first
 		if t, ok := s.has(j, k); ok && j+t.n == i {
 			return t, j, true
 		}
