@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -130,7 +129,7 @@ func readReport(cmd *cobra.Command, name string) (string, *time.Time, error) {
 		if f, ok := cmd.InOrStdin().(*os.File); ok && isTerminal(f) {
 			fmt.Fprintln(cmd.ErrOrStderr(), "incidents: reading the report from the terminal; end it with Ctrl-D")
 		}
-		text, err := readLimited(cmd.InOrStdin(), maxParseInput)
+		text, err := readLimited(cmd.InOrStdin(), maxParseInput, 0)
 		if err != nil {
 			return "", nil, fmt.Errorf("read standard input: %w", err)
 		}
@@ -151,7 +150,7 @@ func readReport(cmd *cobra.Command, name string) (string, *time.Time, error) {
 	if info.Size() > maxParseInput {
 		return "", nil, fmt.Errorf("read report %s: %w", name, errTooLarge(maxParseInput))
 	}
-	text, err := readLimited(f, maxParseInput)
+	text, err := readLimited(f, maxParseInput, info.Size())
 	if err != nil {
 		return "", nil, fmt.Errorf("read report %s: %w", name, err)
 	}
@@ -164,8 +163,12 @@ func errTooLarge(limit int64) error {
 }
 
 // readLimited reads all of r, failing when it holds more than limit bytes.
-func readLimited(r io.Reader, limit int64) (string, error) {
-	var buf bytes.Buffer
+// sizeHint, when known, spares the copies of a growing buffer.
+func readLimited(r io.Reader, limit, sizeHint int64) (string, error) {
+	var buf strings.Builder
+	if sizeHint > 0 && sizeHint <= limit {
+		buf.Grow(int(sizeHint) + 1) // +1: the read that sees EOF
+	}
 	n, err := io.Copy(&buf, io.LimitReader(r, limit+1))
 	if err != nil {
 		return "", err

@@ -273,7 +273,7 @@ func TestReadLimited(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := readLimited(strings.NewReader(tt.input), 10)
+			got, err := readLimited(strings.NewReader(tt.input), 10, int64(len(tt.input)))
 			if tt.wantErr {
 				if err == nil || !strings.Contains(err.Error(), "input larger than") {
 					t.Errorf("readLimited = %q, %v; want a size error", got, err)
@@ -285,7 +285,7 @@ func TestReadLimited(t *testing.T) {
 			}
 		})
 	}
-	if _, err := readLimited(errReader{}, 10); err == nil || !strings.Contains(err.Error(), "disk on fire") {
+	if _, err := readLimited(errReader{}, 10, 0); err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Errorf("read error not returned: %v", err)
 	}
 }
