@@ -16,16 +16,17 @@ TEST_FUZZTIME ?= 15s
 # every recipe, the tests included.
 export PATH := $(GOBIN):$(patsubst %/,%,$(dir $(GO))):$(PATH)
 
-.PHONY: all help build run test lint bench eval fuzz tools tools-influxd tools-prometheus clean
+.PHONY: all help build run test lint bench bench-backfill eval fuzz tools tools-influxd tools-prometheus clean
 
 all: lint test build
 
 help:
 	@echo "make build   build $(BIN), version $(VERSION)"
-	@echo "make run     build, then parse the bundled example report"
+	@echo "make run     build, collect examples/reports into data/incidents.db and print the series"
 	@echo "make test    install test tools, vet, check formatting, run every test with -race, fuzz briefly"
 	@echo "make lint    go vet and gofmt check"
 	@echo "make bench   parser benchmarks"
+	@echo "make bench-backfill  backfill throughput and peak RSS on 20,000 generated reports"
 	@echo "make eval    score the parser on $(CORPUS) (EVALFLAGS=-v lists the errors)"
 	@echo "make fuzz    fuzz the parser for $(FUZZTIME)"
 	@echo "make tools   install influxd, prometheus, promtool and alertmanager when missing"
@@ -34,7 +35,13 @@ build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/incidents
 
 run: build
-	$(BIN) parse examples/report.txt
+	$(BIN) collect --config config.yaml
+	$(BIN) series --config config.yaml --region PK --category all
+
+# Generates 20,000 reports and measures parse-only and backfill throughput
+# and peak RSS (BENCH_DOCS overrides the count).
+bench-backfill: build
+	BIN=$(BIN) scripts/bench-backfill.sh
 
 # Integration tests fail instead of skipping when a server binary is missing.
 test: export INCIDENTS_REQUIRE_INTEGRATION = 1

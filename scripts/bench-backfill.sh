@@ -1,0 +1,62 @@
+#!/bin/sh
+# bench-backfill.sh generates BENCH_DOCS (default 20000) report files of
+# about 5 KB into a temp dir, then measures with the same binary:
+#   1. parse-only throughput: incidents backfill --dry-run (read + parse);
+#   2. full backfill throughput into a fresh store;
+#   3. the peak RSS of each (GNU time, "Maximum resident set size").
+# It prints the ratio backfill / parse-only (target >= 0.70) and the peak
+# RSS of the backfill (target < 300 MB). The temp dir is removed at exit
+# unless BENCH_KEEP=1.
+set -eu
+
+BIN=${BIN:-bin/incidents}
+DOCS=${BENCH_DOCS:-20000}
+JOBS=${BENCH_JOBS:-$(nproc)}
+GO=${GO:-go}
+
+if [ ! -x /usr/bin/time ]; then
+	echo "bench-backfill: /usr/bin/time is missing; install it with: apt-get install -y time" >&2
+	exit 1
+fi
+[ -x "$BIN" ] || { echo "bench-backfill: $BIN not built; run make build" >&2; exit 1; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-backfill.XXXXXX")
+[ "${BENCH_KEEP:-0}" = 1 ] || trap 'rm -rf "$tmp"' EXIT
+
+echo "generating $DOCS reports into $tmp/reports ..."
+$GO run ./scripts/gen-reports -n "$DOCS" -out "$tmp/reports"
+bytes=$(du -sb "$tmp/reports" | cut -f1)
+echo "corpus: $DOCS files, $((bytes / 1048576)) MiB on disk"
+
+# A config with no sources: the store lives in the temp dir.
+printf 'store:\n  path: %s/store/incidents.db\n' "$tmp" > "$tmp/config.yaml"
+
+run() { # name, then the backfill arguments
+	name=$1; shift
+	/usr/bin/time -v -o "$tmp/$name.time" "$BIN" backfill --config "$tmp/config.yaml" --log-level warn \
+		--jobs "$JOBS" --source bench --publisher CCM --country PK "$@" "$tmp/reports" > "$tmp/$name.out" 2> "$tmp/$name.err" || {
+		echo "bench-backfill: $name failed:" >&2; cat "$tmp/$name.out" "$tmp/$name.err" >&2; exit 1; }
+	cat "$tmp/$name.out"
+}
+rate() { sed -n 's/.*(\([0-9.]*\) docs\/s).*/\1/p' "$tmp/$1.out"; }
+rss() { awk -F': ' '/Maximum resident set size/ {print int($2 / 1024)}' "$tmp/$1.time"; }
+
+echo "parse only (--dry-run, $JOBS jobs):"
+run parse --dry-run
+echo "full backfill into a fresh store ($JOBS jobs):"
+run backfill
+echo "second backfill (everything already stored):"
+run again
+
+p=$(rate parse); b=$(rate backfill); a=$(rate again)
+store=$(du -sb "$tmp/store" | cut -f1)
+echo
+echo "== bench-backfill: $DOCS documents, $((bytes / 1048576)) MiB, $JOBS jobs, $(nproc) CPUs"
+printf 'parse-only:   %8.1f docs/s   peak RSS %4d MiB\n' "$p" "$(rss parse)"
+printf 'backfill:     %8.1f docs/s   peak RSS %4d MiB   store %d MiB\n' "$b" "$(rss backfill)" "$((store / 1048576))"
+printf 'resume (all skipped): %8.1f docs/s   peak RSS %4d MiB\n' "$a" "$(rss again)"
+awk -v b="$b" -v p="$p" -v r="$(rss backfill)" 'BEGIN {
+	ratio = b / p
+	printf "ratio backfill/parse-only: %.2f (target >= 0.70) %s\n", ratio, (ratio >= 0.70 ? "OK" : "BELOW TARGET")
+	printf "peak RSS of backfill: %d MiB (target < 300 MiB) %s\n", r, (r < 300 ? "OK" : "ABOVE TARGET")
+}'
