@@ -20,13 +20,13 @@ type draft struct {
 // extract assigns metric, category, region and period to each number of the
 // sentence and appends the figures to st.figs.
 func (s *sentence) extract(st *docState) {
-	if len(s.nums) == 0 {
-		return
-	}
 	for k := range s.nums {
 		s.exclude(k)
 	}
 	s.zeros(st)
+	if len(s.nums) == 0 {
+		return
+	}
 	drafts := make([]draft, 0, len(s.nums))
 	for k := range s.nums {
 		nm := &s.nums[k]
@@ -220,6 +220,14 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 				if metric.kind != kMetricVerb || cTok >= 0 || k == mTok {
 					// a participle after a category ends the phrase
 				}
+				if cat == "" && s.is(k+1, "among") {
+					if c, ok := s.has(k+2, kCategory); ok {
+						cat, cTok = c.str, k+2
+						if (s.isPunct(k+2+c.n, ',') || s.is(k+2+c.n, "and")) && s.hasAt(k+3+c.n, kCategory) {
+							cat = "all" // among civilians, security personnel and outlaws
+						}
+					}
+				}
 				if cat != "" || metric.kind != kMetricVerb {
 					break
 				}
@@ -238,6 +246,12 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 			}
 		}
 		if s.isAny(k, "among") {
+			// "599 injuries among civilians, security personnel and outlaws"
+			if c, ok := s.has(k+1, kCategory); ok && (s.isPunct(k+1+c.n, ',') || s.is(k+1+c.n, "and")) {
+				if _, ok2 := s.has(k+2+c.n, kCategory); ok2 && cat == "" {
+					cat, cTok = "all", k+1
+				}
+			}
 			continue
 		}
 		if s.isAny(k, "in", "during", "at", "from", "to", "against", "on", "across", "over", "since", "for", "by", "with", "after", "before", "between", "than", "as", "while", "whereas", "but", "which", "that", "who", "when", "and", "or") {

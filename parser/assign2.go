@@ -109,7 +109,7 @@ func (s *sentence) owned(k int) bool {
 		if _, ok := s.has(j, kNumberWord); ok {
 			return true
 		}
-		if s.toks[j].kind == tPunct {
+		if s.toks[j].kind == tPunct || s.isAny(j, "and", "or") {
 			return false
 		}
 	}

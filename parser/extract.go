@@ -23,8 +23,9 @@ type docState struct {
 	pub               time.Time
 	cur               *Period // the period the text is currently about
 	lastUnit          Granularity
-	lastRegion        string // last region named explicitly (for "there", "the province")
-	lastBlock         bool   // the last place named was local or supra-national
+	lastBy            map[Granularity]Period // the last period of each granularity
+	lastRegion        string                 // last region named explicitly (for "there", "the province")
+	lastBlock         bool                   // the last place named was local or supra-national
 	prevCmp           *Period
 	publisherCategory string
 	figs              []Figure
@@ -54,6 +55,8 @@ func (st *docState) resolve(pm periodMention) (Period, bool) {
 		return Period{}, false
 	case st.cur != nil && pm.unit == Year:
 		p = containing(Year, st.cur.Start)
+	case st.lastBy[pm.unit] != (Period{}):
+		p = st.lastBy[pm.unit]
 	case pm.unit == Year:
 		p = containing(Year, st.pub)
 	default:
@@ -67,7 +70,7 @@ func (st *docState) resolve(pm periodMention) (Period, bool) {
 
 // Extract is Extract with this lexicon.
 func (lx *Lexicon) Extract(text string, ctx Context) []Figure {
-	st := &docState{ctx: ctx, pub: ctx.Published}
+	st := &docState{ctx: ctx, pub: ctx.Published, lastBy: map[Granularity]Period{}}
 	if st.pub.IsZero() {
 		st.pub = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
@@ -143,6 +146,7 @@ func (s *sentence) updateState(st *docState) {
 		pp := p
 		st.cur = &pp
 		st.lastUnit = p.Granularity
+		st.lastBy[p.Granularity] = p
 	}
 	st.prevCmp = lastCmp
 	for _, rm := range s.regions {
@@ -152,6 +156,8 @@ func (s *sentence) updateState(st *docState) {
 			st.lastRegion, st.lastBlock = st.ctx.Country, false
 		case rm.code == "":
 			st.lastBlock = true
+		case len(rm.code) == 2 && rm.code != st.ctx.Country:
+			// a foreign country named in passing is not the scope
 		default:
 			st.lastRegion, st.lastBlock = rm.code, false
 		}

@@ -19,6 +19,9 @@ func (s *sentence) markComparisons() {
 		if !ok || s.covered[i] {
 			continue
 		}
+		if _, j, inQual := s.endsAt(i+1, kQualifier); inQual && j < i && s.isNumberStart(i+1) {
+			continue // "more than 46", "no fewer than 901": a qualifier
+		}
 		// "over" and "on" compare only before a period ("over January",
 		// "on the previous month")
 		if s.isAny(i, "over", "on") && t.n == 1 {
@@ -85,6 +88,30 @@ func (s *sentence) dateAfter(k int) bool {
 		}
 	}
 	return false
+}
+
+func (s *sentence) onlyWords(a, b int) bool {
+	for k := a; k < b; k++ {
+		if s.toks[k].kind != tWord {
+			return false
+		}
+	}
+	return true
+}
+
+// isNumberStart reports whether a number starts at token i.
+func (s *sentence) isNumberStart(i int) bool {
+	if i >= len(s.toks) {
+		return false
+	}
+	if s.toks[i].kind == tNum {
+		return true
+	}
+	if _, ok := s.has(i, kNumberWord); ok {
+		return true
+	}
+	_, ok := s.has(i, kNumPhrase)
+	return ok
 }
 
 // findRegions finds the places named in the sentence.
@@ -198,6 +225,12 @@ func (s *sentence) findNumbers() {
 			nm.qual = q.str
 		} else {
 			nm.qual = "exact"
+			if len(s.nums) > 0 && s.is(nm.i-1, "and") {
+				prev := s.nums[len(s.nums)-1]
+				if prev.qual != "exact" && nm.i-1-prev.j <= 2 && s.onlyWords(prev.j, nm.i-1) {
+					nm.qual = prev.qual
+				}
+			}
 		}
 		s.nums = append(s.nums, nm)
 		i = nm.j - 1

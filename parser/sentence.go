@@ -55,6 +55,11 @@ func (s *sentence) has(i int, k kind) (tag, bool) {
 	return tag{}, false
 }
 
+func (s *sentence) hasAt(i int, k kind) bool {
+	_, ok := s.has(i, k)
+	return ok
+}
+
 // endsAt finds a phrase of kind k that ends just before token i.
 func (s *sentence) endsAt(i int, k kind) (tag, int, bool) {
 	for j := max(i-6, 0); j < i; j++ { // the longest phrase first
