@@ -75,8 +75,22 @@ func (s *sentence) extract(st *docState) {
 		if d.drop {
 			continue
 		}
+		s.yearToDate(&d, st)
 		s.emit(d, st)
 	}
+}
+
+// yearToDate turns "this year" into January to the current period when the
+// sentence counts what is "already" recorded: "with 2,414 deaths already
+// recorded, the current year ...".
+func (s *sentence) yearToDate(d *draft, st *docState) {
+	if d.period.Granularity != Year || st.cur == nil || st.cur.Granularity == Year || st.cur.Granularity == Range {
+		return
+	}
+	if !d.period.Start.Equal(containing(Year, st.cur.Start).Start) || !s.subHas(s.nums[d.num].i, kToDate) {
+		return
+	}
+	d.period = normalise(Period{Start: d.period.Start, End: st.cur.End, Granularity: Range})
 }
 
 func (s *sentence) emit(d draft, st *docState) {

@@ -101,25 +101,15 @@ func relabelCasualties(figs []Figure) {
 			deaths[f.Period+"|"+f.Category+"|"+f.Region+"|"+itoa(f.Value)] = true
 		}
 	}
-	sents := map[int]bool{}
+	sents := map[string]bool{}
 	for _, f := range figs {
 		if f.Metric == MetricCasualties && deaths[f.Period+"|"+f.Category+"|"+f.Region+"|"+itoa(f.Value)] {
-			sents[f.Evidence.Start-len(f.Evidence.Text)] = true
+			sents[f.Evidence.Text] = true
 		}
-	}
-	if len(sents) == 0 {
-		return
 	}
 	for i, f := range figs {
-		if f.Metric != MetricCasualties {
-			continue
-		}
-		for j := range figs {
-			g := figs[j]
-			if g.Metric == MetricCasualties && g.Evidence.Text == f.Evidence.Text && deaths[g.Period+"|"+g.Category+"|"+g.Region+"|"+itoa(g.Value)] {
-				figs[i].Metric = MetricDeaths
-				break
-			}
+		if f.Metric == MetricCasualties && sents[f.Evidence.Text] {
+			figs[i].Metric = MetricDeaths
 		}
 	}
 }

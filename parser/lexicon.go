@@ -53,6 +53,7 @@ const (
 	kSupra
 	kCountry
 	kNumberWord
+	kToDate
 	numKinds
 )
 
@@ -115,6 +116,7 @@ type lexiconFile struct {
 	ZeroVerbs        []string         `yaml:"zero_verbs"`
 	SingleEvents     []string         `yaml:"single_events"`
 	SameNumber       []string         `yaml:"same_number"`
+	ToDate           []string         `yaml:"to_date"`
 	Publishers       map[string]struct {
 		Category string `yaml:"category"`
 	} `yaml:"publishers"`
@@ -239,6 +241,7 @@ func (lx *Lexicon) addLexicon(lf *lexiconFile) error {
 		{lf.Nationwide, kNationwide}, {lf.Local, kLocal}, {lf.Distributors, kDistributor},
 		{lf.Respectively, kRespectively}, {lf.Negators, kNegator}, {lf.ZeroTriggers, kZeroTrigger},
 		{lf.ZeroVerbs, kZeroVerb}, {lf.SingleEvents, kSingleEvent}, {lf.SameNumber, kSameNumber},
+		{lf.ToDate, kToDate},
 	}
 	for _, l := range lists {
 		lx.addAll(l.ws, tag{kind: l.k})
