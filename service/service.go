@@ -324,10 +324,12 @@ func sourceNames(sources []collector.Source) []string {
 	return out
 }
 
+// failedSources names the sources of a run that failed (not those merely
+// interrupted by shutdown).
 func failedSources(sum collector.Summary) []string {
 	var out []string
 	for _, s := range sum.Sources {
-		if !s.OK() {
+		if !s.OK() && !s.Interrupted {
 			out = append(out, s.Source)
 		}
 	}

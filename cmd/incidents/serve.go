@@ -1,0 +1,97 @@
+package main
+
+import (
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+	_ "time/tzdata" // schedule.time_zone works on hosts without a zoneinfo database
+
+	"github.com/spf13/cobra"
+
+	"github.com/incidents-dev/incidents/collector"
+	"github.com/incidents-dev/incidents/config"
+	"github.com/incidents-dev/incidents/service"
+	"github.com/incidents-dev/incidents/store"
+)
+
+func init() { commands = append(commands, newServeCmd) }
+
+// serveMounts lets other files add handlers (e.g. /metrics) to the serve
+// HTTP mux, each from its own init function.
+var serveMounts []func(svc *service.Service, cfg *config.Config, st *store.Store) error
+
+func newServeCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Collect on a cron schedule and serve /healthz and /readyz",
+		Long: `serve is the long-running daemon. It collects every configured source on
+the cron schedule schedule.spec (five-field specs such as "0 */6 * * *" or
+descriptors such as "@every 6h" and "@daily", in schedule.time_zone); a
+source with its own schedule is collected on that one instead. With
+schedule.run_on_start (the default) it collects at once, so a restart never
+waits a whole period. One collection runs at a time; a tick that comes while
+the previous run of its schedule is still going is skipped.
+
+It answers on http.listen:
+  /healthz  200 while the process is alive
+  /readyz   200 once every schedule has finished a run and the store
+            answers, 503 with the reason before
+
+SIGINT or SIGTERM stops the schedule, lets the document being stored commit,
+closes the HTTP server and exits 0 within http.shutdown_grace.
+
+Example:
+  incidents serve --config config.yaml
+  incidents serve --config config.yaml --log-format json
+  curl -s http://127.0.0.1:9464/readyz`,
+		Args: cobra.NoArgs,
+		RunE: runServe,
+	}
+}
+
+func runServe(cmd *cobra.Command, _ []string) error {
+	cfg, logger, st, err := setup(cmd)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if len(cfg.Sources) == 0 {
+		return usageErrorf("no sources configured")
+	}
+	loc, err := time.LoadLocation(cfg.Schedule.TimeZone)
+	if err != nil {
+		return usageErrorf("schedule.time_zone: %w", err)
+	}
+	deps := collector.Deps{
+		Fetcher:  collector.NewFetcher(fetchOptions(cfg.Fetch), logger),
+		State:    st,
+		Logger:   logger,
+		Defaults: cfg.Defaults,
+		MaxBytes: cfg.Fetch.MaxBodyBytes,
+	}
+	sources, err := collector.NewSources(cfg.Sources, deps)
+	if err != nil {
+		return usageErrorf("%w", err)
+	}
+	svc, err := service.New(service.Options{
+		Jobs:          service.GroupBySchedule(cfg.Sources, sources, cfg.Schedule.Spec),
+		Runner:        &collector.Collector{Store: st, Logger: logger},
+		Store:         st,
+		Location:      loc,
+		RunOnStart:    cfg.Schedule.RunOnStart,
+		ShutdownGrace: cfg.HTTP.ShutdownGrace,
+		Logger:        logger,
+	})
+	if err != nil {
+		return usageErrorf("%w", err)
+	}
+	for _, mount := range serveMounts {
+		if err := mount(svc, cfg, st); err != nil {
+			return err
+		}
+	}
+	ctx, stop := signal.NotifyContext(cmdContext(cmd), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return svc.ListenAndServe(ctx, cfg.HTTP.Listen)
+}
