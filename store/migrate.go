@@ -8,8 +8,9 @@ import (
 // migrations are applied in order, each in its own transaction; version N is
 // migrations[N-1]. Never edit a released migration: append a new one.
 var migrations = []string{
-	// 1: documents, observations, accepted series with history, fetch
-	// state, outbox and meta. Times are unix seconds (UTC).
+	// 1: documents, observations, accepted series (points: current
+	// values; revisions: superseded values), fetch state, outbox and meta.
+	// Times are unix seconds (UTC).
 	`
 CREATE TABLE documents (
 	id          TEXT PRIMARY KEY,
@@ -43,7 +44,6 @@ CREATE TABLE observations (
 	main         INTEGER NOT NULL
 );
 CREATE INDEX observations_point ON observations(source, metric, category, region, period_start);
-CREATE INDEX observations_document ON observations(document_id);
 CREATE TABLE points (
 	source         TEXT NOT NULL,
 	period         TEXT NOT NULL,
@@ -55,7 +55,7 @@ CREATE TABLE points (
 	value          INTEGER NOT NULL,
 	qualifier      TEXT NOT NULL,
 	observation_id INTEGER NOT NULL REFERENCES observations(id),
-	revision_id    INTEGER NOT NULL,
+	accepted_at    INTEGER NOT NULL,
 	main           INTEGER NOT NULL,
 	published      INTEGER NOT NULL,
 	fetched        INTEGER NOT NULL,
@@ -64,7 +64,7 @@ CREATE TABLE points (
 	revisions      INTEGER NOT NULL,
 	updated        INTEGER NOT NULL,
 	PRIMARY KEY (source, period, metric, category, region)
-);
+) WITHOUT ROWID;
 CREATE INDEX points_series ON points(source, metric, category, region, period_start);
 CREATE TABLE revisions (
 	id             INTEGER PRIMARY KEY,
@@ -77,7 +77,7 @@ CREATE TABLE revisions (
 	qualifier      TEXT NOT NULL,
 	observation_id INTEGER NOT NULL REFERENCES observations(id),
 	accepted_at    INTEGER NOT NULL,
-	superseded_at  INTEGER
+	superseded_at  INTEGER NOT NULL
 );
 CREATE INDEX revisions_point ON revisions(source, period, metric, category, region, id);
 CREATE TABLE fetch_state (
@@ -129,7 +129,7 @@ func (s *Store) migrate(ctx context.Context) error {
 // applyMigration applies migration v in its own transaction unless another
 // process applied it meanwhile.
 func (s *Store) applyMigration(ctx context.Context, v int) error {
-	tx, err := s.write.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
 	}

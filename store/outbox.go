@@ -31,7 +31,7 @@ func (s *Store) OutboxBatch(ctx context.Context, limit int) ([]OutboxRow, error)
 		JOIN observations o ON o.id = p.observation_id JOIN documents d ON d.id = o.document_id
 		ORDER BY x.id LIMIT ?`
 	var out []OutboxRow
-	err := s.query(ctx, "outbox batch", q, []any{limit}, func(rows *sql.Rows) error {
+	err := s.query(ctx, s.read, "outbox batch", q, []any{limit}, func(rows *sql.Rows) error {
 		var r OutboxRow
 		var enqueued int64
 		if err := scanPoint(rows, &r.Point, &r.ID, &enqueued); err != nil {

@@ -105,20 +105,36 @@ func seriesOrder(a string) string {
 // Series returns the accepted points matching f, ordered by source, metric,
 // category, region and period start.
 func (s *Store) Series(ctx context.Context, f Filter) ([]Point, error) {
+	cur, err := s.current(ctx, s.read, "series", f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Point, len(cur))
+	for i, r := range cur {
+		out[i] = r.Point
+	}
+	return out, nil
+}
+
+// current returns the accepted points matching f with the time they were
+// accepted, in series order.
+func (s *Store) current(ctx context.Context, db queryer, op string, f Filter) ([]Revision, error) {
 	where, args, err := f.where("p")
 	if err != nil {
-		return nil, s.wrap("series", err)
+		return nil, s.wrap(op, err)
 	}
-	q := `SELECT ` + keyCols("p") + `, ` + pointCols + `, p.revisions
+	q := `SELECT ` + keyCols("p") + `, ` + pointCols + `, p.revisions, p.accepted_at
 		FROM points p JOIN observations o ON o.id = p.observation_id JOIN documents d ON d.id = o.document_id` +
 		where + seriesOrder("p")
-	var out []Point
-	err = s.query(ctx, "series", q, args, func(rows *sql.Rows) error {
-		var p Point
-		if err := scanPoint(rows, &p); err != nil {
+	var out []Revision
+	err = s.query(ctx, db, op, q, args, func(rows *sql.Rows) error {
+		var r Revision
+		var accepted int64
+		if err := scanPoint(rows, &r.Point, &accepted); err != nil {
 			return err
 		}
-		out = append(out, p)
+		r.AcceptedAt = timeOf(accepted)
+		out = append(out, r)
 		return nil
 	})
 	return out, err
@@ -135,35 +151,54 @@ type Revision struct {
 }
 
 // History returns every accepted value the points matching f have had,
-// ordered like Series and oldest first within a point.
+// ordered like Series and oldest first within a point; the last entry of
+// each point is its current value.
 func (s *Store) History(ctx context.Context, f Filter) ([]Revision, error) {
 	where, args, err := f.where("p")
 	if err != nil {
 		return nil, s.wrap("history", err)
 	}
+	if err := s.check("history"); err != nil {
+		return nil, err
+	}
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // one snapshot for both queries
+	if err != nil {
+		return nil, s.wrap("history", err)
+	}
+	defer tx.Rollback()
+	cur, err := s.current(ctx, tx, "history", f)
+	if err != nil {
+		return nil, err
+	}
+	old := map[pointKey][]Revision{}
 	q := `SELECT ` + keyCols("r") + `, ` + pointCols + `, p.revisions, r.accepted_at, r.superseded_at
-		FROM revisions r
-		JOIN points p ON p.source = r.source AND p.period = r.period AND p.metric = r.metric
-			AND p.category = r.category AND p.region = r.region
+		FROM points p
+		JOIN revisions r ON r.source = p.source AND r.period = p.period AND r.metric = p.metric
+			AND r.category = p.category AND r.region = p.region
 		JOIN observations o ON o.id = r.observation_id JOIN documents d ON d.id = o.document_id` +
-		where + seriesOrder("p") + `, r.id`
-	var out []Revision
-	err = s.query(ctx, "history", q, args, func(rows *sql.Rows) error {
+		where + ` ORDER BY r.id`
+	err = s.query(ctx, tx, "history", q, args, func(rows *sql.Rows) error {
 		var r Revision
-		var accepted int64
-		var superseded sql.NullInt64
+		var accepted, superseded int64
 		if err := scanPoint(rows, &r.Point, &accepted, &superseded); err != nil {
 			return err
 		}
 		r.AcceptedAt = timeOf(accepted)
-		if superseded.Valid {
-			t := timeOf(superseded.Int64)
-			r.SupersededAt = &t
-		}
-		out = append(out, r)
+		t := timeOf(superseded)
+		r.SupersededAt = &t
+		k := pointKey{r.Source, r.Period, r.Metric, r.Category, r.Region}
+		old[k] = append(old[k], r)
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	var out []Revision
+	for _, c := range cur {
+		out = append(out, old[pointKey{c.Source, c.Period, c.Metric, c.Category, c.Region}]...)
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 // Observations returns every stored observation matching f, from every
@@ -178,7 +213,7 @@ func (s *Store) Observations(ctx context.Context, f Filter) ([]Point, error) {
 		FROM observations o JOIN documents d ON d.id = o.document_id` +
 		where + seriesOrder("o") + `, d.published, o.id`
 	var out []Point
-	err = s.query(ctx, "observations", q, args, func(rows *sql.Rows) error {
+	err = s.query(ctx, s.read, "observations", q, args, func(rows *sql.Rows) error {
 		var p Point
 		if err := scanPoint(rows, &p); err != nil {
 			return err
@@ -189,12 +224,17 @@ func (s *Store) Observations(ctx context.Context, f Filter) ([]Point, error) {
 	return out, err
 }
 
-// query runs q on the read pool and calls fn for every row.
-func (s *Store) query(ctx context.Context, op, q string, args []any, fn func(*sql.Rows) error) error {
+// queryer is what query needs of *sql.DB and *sql.Tx.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// query runs q on db and calls fn for every row.
+func (s *Store) query(ctx context.Context, db queryer, op, q string, args []any, fn func(*sql.Rows) error) error {
 	if err := s.check(op); err != nil {
 		return err
 	}
-	rows, err := s.read.QueryContext(ctx, q, args...)
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return s.wrap(op, err)
 	}
@@ -223,7 +263,7 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	var last sql.NullString
 	err := s.read.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM documents), (SELECT count(*) FROM observations), (SELECT count(*) FROM points),
-		(SELECT COALESCE(SUM(revisions), 0) FROM points), (SELECT count(*) FROM outbox),
+		(SELECT count(*) FROM revisions), (SELECT count(*) FROM outbox),
 		(SELECT value FROM meta WHERE key = ?)`, metaLastIngest).Scan(
 		&st.Documents, &st.Observations, &st.Points, &st.Revisions, &st.Outbox, &last)
 	if err != nil {

@@ -22,15 +22,20 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+	"modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
 
 // ErrClosed is returned by every method called after Close.
 var ErrClosed = errors.New("store is closed")
 
-// busyTimeout is how long a connection waits for a lock held by another
+// busyTimeout is how long SQLite waits for a lock held by another
 // connection or process before failing with SQLITE_BUSY.
-const busyTimeout = 10 * time.Second
+const busyTimeout = 5 * time.Second
+
+// lockWait is how long a write transaction keeps retrying to take the write
+// lock. SQLite's busy handler is not fair: a process that writes without
+// pause can starve another one beyond busyTimeout, so BEGIN is retried.
+const lockWait = 2 * time.Minute
 
 // Store is an open database. Its methods are safe for concurrent use.
 type Store struct {
@@ -57,7 +62,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	s := &Store{path: path, now: time.Now}
 	var err error
-	if s.write, err = openPool(path, 1, "_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"); err != nil {
+	if s.write, err = openPool(path, 1, "_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32768)"); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	if err := s.migrate(ctx); err != nil {
@@ -146,7 +151,7 @@ func (s *Store) inTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) 
 	if err := s.check(op); err != nil {
 		return err
 	}
-	tx, err := s.write.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return s.wrap(op, err)
 	}
@@ -158,6 +163,24 @@ func (s *Store) inTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) 
 		return s.wrap(op, err)
 	}
 	return nil
+}
+
+// begin starts a write transaction (BEGIN IMMEDIATE), retrying while the
+// database is locked by another process, for at most lockWait.
+func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
+	deadline := time.Now().Add(lockWait)
+	for {
+		tx, err := s.write.BeginTx(ctx, nil)
+		if err == nil || !isBusy(err) || ctx.Err() != nil || time.Now().After(deadline) {
+			return tx, err
+		}
+	}
+}
+
+// isBusy reports whether err is SQLITE_BUSY (the database is locked).
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == 5
 }
 
 // SetMeta stores value under key in the key/value table.
