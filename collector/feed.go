@@ -113,7 +113,7 @@ type feedItem struct {
 // matches, in feed order, each link once.
 func (s *feedSource) items(ctx context.Context) ([]feedItem, validators, error) {
 	feedURL := s.web.url.String()
-	req := FetchRequest{URL: feedURL, Timeout: s.web.cfg.Timeout, Accept: acceptFeed}
+	req := FetchRequest{URL: feedURL, Timeout: s.web.cfg.Timeout, Accept: acceptFeed, Logger: s.web.deps.Logger}
 	req.ETag, req.LastModified = s.web.loadValidators(ctx, feedURL)
 	resp, err := s.web.deps.Fetcher.Fetch(ctx, req)
 	if err != nil {

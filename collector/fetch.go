@@ -138,6 +138,9 @@ type FetchRequest struct {
 	Timeout time.Duration
 	// Accept is the Accept header; "*/*" when empty.
 	Accept string
+	// Logger, when set, receives the retry logs of this request instead of
+	// the fetcher's logger (e.g. one tagged with the source name).
+	Logger *slog.Logger
 }
 
 // FetchResponse is a fetched document, its body decompressed but not decoded.
@@ -232,7 +235,11 @@ func (f *Fetcher) Fetch(ctx context.Context, req FetchRequest) (*FetchResponse, 
 			return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
 		}
 		delay := f.backoff(attempt, err)
-		f.logger.Warn("fetch failed, retrying", "url", req.URL, "attempt", attempt, "delay", delay, "err", err)
+		log := f.logger
+		if req.Logger != nil {
+			log = req.Logger
+		}
+		log.Warn("fetch failed, retrying", "url", req.URL, "attempt", attempt, "delay", delay, "err", err)
 		if err := sleepContext(ctx, delay); err != nil {
 			return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
 		}

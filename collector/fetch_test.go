@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -497,4 +498,19 @@ func TestFetchBackoffGrowsAndIsCapped(t *testing.T) {
 			t.Errorf("backoff = %v, want the 1s cap", d)
 		}
 	})
+}
+
+func TestFetchConnectionRefused(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL + "/gone"
+	srv.Close()
+	var logs bytes.Buffer
+	f := NewFetcher(testFetchOptions(), nil)
+	_, err := f.Fetch(context.Background(), FetchRequest{URL: url, Logger: slog.New(slog.NewTextHandler(&logs, nil)).With("source", "gone")})
+	if err == nil || !strings.Contains(err.Error(), "connection refused") || !strings.HasSuffix(err.Error(), "(3 attempts)") || !strings.HasPrefix(err.Error(), "fetch "+url+": ") {
+		t.Fatalf("err = %v, want a refused connection tried 3 times, naming %s", err, url)
+	}
+	if n := strings.Count(logs.String(), `msg="fetch failed, retrying" source=gone url=`+url); n != 2 {
+		t.Errorf("%d retry log lines with source and URL, want 2:\n%s", n, logs.String())
+	}
 }

@@ -103,7 +103,7 @@ type validators struct {
 // feed item's date, the HTML meta, HTTP Last-Modified, the fetch time. It
 // returns ErrNotModified (wrapped) when the stored validators still hold.
 func (w webSource) fetchPage(ctx context.Context, link string, hint itemHint) (Document, validators, error) {
-	req := FetchRequest{URL: link, Timeout: w.cfg.Timeout, Accept: acceptHTML}
+	req := FetchRequest{URL: link, Timeout: w.cfg.Timeout, Accept: acceptHTML, Logger: w.deps.Logger}
 	req.ETag, req.LastModified = w.loadValidators(ctx, link)
 	resp, err := w.deps.Fetcher.Fetch(ctx, req)
 	if err != nil {
