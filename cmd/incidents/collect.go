@@ -86,8 +86,8 @@ func fetchOptions(f config.Fetch) collector.FetchOptions {
 
 // writeSummary prints one line per source, then the errors.
 func writeSummary(w io.Writer, sum collector.Summary) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "SOURCE\tNEW\tUNCHANGED\tFAILED\tFIGURES\tREVISIONS\tDURATION\tSTATUS\t")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tNEW\tUNCHANGED\tFAILED\tFIGURES\tREVISIONS\tDURATION\tSTATUS")
 	for _, s := range sum.Sources {
 		status := "ok"
 		switch {
@@ -96,7 +96,7 @@ func writeSummary(w io.Writer, sum collector.Summary) {
 		case !s.OK():
 			status = "failed"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t\n", s.Source, s.New, s.Unchanged, s.Failed,
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", s.Source, s.New, s.Unchanged, s.Failed,
 			s.Figures, s.Revisions, s.Duration.Round(time.Millisecond), status)
 	}
 	tw.Flush()

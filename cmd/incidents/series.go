@@ -205,16 +205,29 @@ func writeSeriesTable(w io.Writer, rows []seriesRow, evidence bool) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SOURCE\tMETRIC\tCATEGORY\tREGION\tPERIOD\tVALUE\tCHANGE\tREVISIONS")
+	head := "SOURCE\tMETRIC\tCATEGORY\tREGION\tPERIOD\tVALUE\tCHANGE\tREVISIONS"
+	if evidence {
+		head += "\tDOCUMENT\tEVIDENCE"
+	}
+	fmt.Fprintln(tw, head)
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Source, r.Metric, r.Category, r.Region,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", r.Source, r.Metric, r.Category, r.Region,
 			r.Period, qualified(r.Value, r.Qualifier), r.change(), countOrBlank(r.Revisions))
 		if evidence {
-			fmt.Fprintf(tw, "\t%q\n\t  %s (%s, %s)\n", strings.TrimSpace(oneLine(r.Evidence)), r.Title, r.URL, r.Published.Format(time.DateOnly))
+			fmt.Fprintf(tw, "\t%s\t%s", documentCell(r.Point), evidenceCell(r.Evidence))
 		}
+		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
 }
+
+// documentCell names a document by its title, publication date and URL.
+func documentCell(p store.Point) string {
+	return fmt.Sprintf("%s (%s) %s", clip(p.Title, 40), p.Published.Format(time.DateOnly), p.URL)
+}
+
+// evidenceCell is the sentence on one line, quoted.
+func evidenceCell(s string) string { return strconv.Quote(strings.TrimSpace(oneLine(s))) }
 
 func countOrBlank(n int) string {
 	if n == 0 {
@@ -326,15 +339,27 @@ func writeHistory(w io.Writer, revs []store.Revision, o seriesOptions) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SOURCE\tMETRIC\tCATEGORY\tREGION\tPERIOD\tVALUE\tACCEPTED\tSUPERSEDED\tDOCUMENT")
+	head := "SOURCE\tMETRIC\tCATEGORY\tREGION\tPERIOD\tVALUE\tACCEPTED\tSUPERSEDED\tDOCUMENT"
+	if o.evidence {
+		head += "\tEVIDENCE"
+	}
+	fmt.Fprintln(tw, head)
 	for _, r := range revs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Source, r.Metric, r.Category, r.Region, r.Period,
-			qualified(r.Value, r.Qualifier), r.AcceptedAt.UTC().Format(time.RFC3339), timeOrBlank(r.SupersededAt), r.URL)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", r.Source, r.Metric, r.Category, r.Region, r.Period,
+			qualified(r.Value, r.Qualifier), r.AcceptedAt.UTC().Format(time.RFC3339), orDash(timeOrBlank(r.SupersededAt)), documentCell(r.Point))
 		if o.evidence {
-			fmt.Fprintf(tw, "\t%q\n", strings.TrimSpace(oneLine(r.Evidence)))
+			fmt.Fprintf(tw, "\t%s", evidenceCell(r.Evidence))
 		}
+		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 func timeOrBlank(t *time.Time) string {
