@@ -171,8 +171,15 @@ func startDaemon(t *testing.T, config string) *daemon {
 		t.Fatal(err)
 	}
 	d := &daemon{logs: &lockedBuffer{}, done: make(chan error, 1)}
-	d.cmd = exec.Command(exe, "-test.run=^TestHelperProcess$", "--", "serve", "--config", config, "--log-format", "json")
-	d.cmd.Env = append(os.Environ(), helperEnv+"=1")
+	args := []string{"serve", "--config", config, "--log-format", "json"}
+	if bin := os.Getenv("INCIDENTS_BIN"); bin != "" {
+		// The released binary, e.g. INCIDENTS_BIN=$PWD/bin/incidents after make build.
+		d.cmd = exec.Command(bin, args...)
+	} else {
+		// The test binary re-executed as incidents: the same run() as main.
+		d.cmd = exec.Command(exe, append([]string{"-test.run=^TestHelperProcess$", "--"}, args...)...)
+		d.cmd.Env = append(os.Environ(), helperEnv+"=1")
+	}
 	d.cmd.Stderr = d.logs
 	if err := d.cmd.Start(); err != nil {
 		t.Fatal(err)
