@@ -37,8 +37,12 @@ type IngestResult struct {
 // (parser.MainPeriod) is that period, or, when no document reports it as its
 // main period, from the newest document mentioning it; within a document,
 // the first figure in text order counts. A new accepted value that differs
-// from the previous one is a revision: the previous value stays in History.
-// Each changed point gets one outbox row in the same transaction.
+// from the previous one is a revision: the previous value stays in History
+// (this includes a main report replacing a different comparison value; an
+// older report that loses to the accepted one is simply not accepted). A
+// newer report with the same value moves the point's evidence to it without
+// a revision. Each inserted or changed point gets one outbox row in the same
+// transaction (one per Ingest call, however often it changed within it).
 func (s *Store) Ingest(ctx context.Context, items ...Ingest) ([]IngestResult, error) {
 	results := make([]IngestResult, len(items))
 	if len(items) == 0 {
