@@ -124,10 +124,11 @@ type FileOptions struct {
 // article with HTMLText, anything else is taken as plain text whose first
 // line is the title. The publication date is opts.Published, else the
 // HTML metadata, else a leading "Published: YYYY-MM-DD" line (removed from
-// the text), else the file's modification time. The returned Document
-// carries the path as URL even on error.
+// the text), else the file's modification time. Fetched is the file's
+// modification time. The returned Document carries the path as URL even
+// on error.
 func ReadFile(path string, opts FileOptions) (Document, error) {
-	doc := Document{Source: opts.Source, Publisher: opts.Publisher, Country: opts.Country, URL: filepath.ToSlash(path), Fetched: time.Now().UTC()}
+	doc := Document{Source: opts.Source, Publisher: opts.Publisher, Country: opts.Country, URL: filepath.ToSlash(path)}
 	limit := opts.MaxBytes
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
@@ -173,6 +174,10 @@ func ReadFile(path string, opts FileOptions) (Document, error) {
 		return doc, fmt.Errorf("read %s: no text", path)
 	}
 	doc.Published = firstSet(opts.Published, metaDate, lineDate, fi.ModTime().UTC())
+	// A file was fetched when it was last written: this keeps the
+	// tie-break between documents of one date independent of the order in
+	// which a run (or parallel backfill workers) happens to read them.
+	doc.Fetched = fi.ModTime().UTC()
 	return doc, nil
 }
 
