@@ -192,6 +192,7 @@ type HTTPError struct {
 	RetryAfter time.Duration
 }
 
+// Error implements error.
 func (e *HTTPError) Error() string {
 	return "status " + e.Status
 }
@@ -205,6 +206,7 @@ func (e *HTTPError) Temporary() bool {
 // fetcher's MaxBodyBytes.
 type SizeError struct{ Limit int64 }
 
+// Error implements error.
 func (e *SizeError) Error() string { return fmt.Sprintf("body exceeds %d bytes", e.Limit) }
 
 // Fetch gets req.URL. It returns ErrNotModified (wrapped) on a 304, an

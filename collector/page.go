@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"mime"
 	"net/url"
 	"strings"
 	"time"
@@ -113,11 +114,7 @@ func (w webSource) fetchPage(ctx context.Context, link string, hint itemHint) (D
 	if len(bytes.TrimSpace(resp.Body)) == 0 {
 		return Document{}, validators{}, fmt.Errorf("page %s: empty body", link)
 	}
-	body, err := resp.UTF8()
-	if err != nil {
-		return Document{}, validators{}, err
-	}
-	title, text, published, err := HTMLText(bytes.NewReader(body), resp.URL)
+	title, text, published, err := pageText(resp)
 	if err != nil {
 		return Document{}, validators{}, fmt.Errorf("page %s: %w", link, err)
 	}
@@ -135,6 +132,26 @@ func (w webSource) fetchPage(ctx context.Context, link string, hint itemHint) (D
 		Text:      text,
 	}
 	return doc, validators{url: link, etag: resp.ETag, lastModified: resp.LastModified}, nil
+}
+
+// pageText decodes a fetched page: HTML (or a body without a type) is
+// reduced to its article, plain text is taken whole, anything else (PDF,
+// images...) is an error naming the type.
+func pageText(resp *FetchResponse) (title, text string, published time.Time, err error) {
+	mediaType, _, _ := mime.ParseMediaType(resp.ContentType)
+	switch mediaType {
+	case "", "text/html", "application/xhtml+xml":
+	case "text/plain":
+		body, err := resp.UTF8()
+		return "", strings.TrimSpace(string(body)), time.Time{}, err
+	default:
+		return "", "", time.Time{}, fmt.Errorf("unsupported content type %q", mediaType)
+	}
+	body, err := resp.UTF8()
+	if err != nil {
+		return "", "", time.Time{}, err
+	}
+	return HTMLText(bytes.NewReader(body), resp.URL)
 }
 
 // loadValidators returns the stored ETag and Last-Modified of link; a

@@ -172,6 +172,8 @@ func TestPageSource(t *testing.T) {
 	s.handle("/malformed.html", s.fixture(t, "malformed.html"))
 	s.handle("/malformed-title.html", s.fixture(t, "malformed-title.html"))
 	s.handle("/empty.html", nil)
+	s.handle("/report.pdf", []byte("%PDF-1.7 binary"), func(p *sitePage) { p.contentType = "application/pdf" })
+	s.handle("/report.txt", []byte("In July, militants carried out 38 attacks.\n"), func(p *sitePage) { p.contentType = "text/plain; charset=utf-8" })
 	s.handle("/blank.html", []byte(" \n\t "))
 
 	tests := []struct {
@@ -206,6 +208,8 @@ func TestPageSource(t *testing.T) {
 		// An unclosed <title> swallows the whole page: nothing readable is
 		// left, which must be a clear error, not an empty document.
 		{name: "unclosed title", path: "/malformed-title.html", wantErr: "page $BASE/malformed-title.html: extract article: no readable content"},
+		{name: "plain text taken whole", path: "/report.txt", wantText: []string{"In July, militants carried out 38 attacks."}},
+		{name: "PDF is refused", path: "/report.pdf", wantErr: `page $BASE/report.pdf: unsupported content type "application/pdf"`},
 		{name: "empty body", path: "/empty.html", wantErr: "page $BASE/empty.html: empty body"},
 		{name: "blank body", path: "/blank.html", wantErr: "page $BASE/blank.html: empty body"},
 		{name: "not found", path: "/missing.html", wantErr: "fetch $BASE/missing.html: status 404 Not Found"},
