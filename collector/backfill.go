@@ -15,7 +15,8 @@ import (
 // Backfill ingests an archive of report files: Jobs workers read and parse
 // files in parallel and one writer stores them in batched transactions.
 // Documents already stored are skipped before parsing, so an interrupted
-// backfill resumes where it stopped when run again.
+// backfill resumes where it stopped when run again (into an empty store
+// the check is skipped; the store itself ignores repeated texts).
 type Backfill struct {
 	Store  Store
 	Logger *slog.Logger
@@ -35,6 +36,21 @@ type Backfill struct {
 	DryRun bool
 
 	total, processed, stored, skipped, failed, figures, revisions atomic.Int64
+	// empty is set when the store held no document at the start: nothing
+	// can be known, so the per-document check is skipped.
+	empty bool
+}
+
+// storeEmpty reports whether the store can tell it holds no document.
+func (b *Backfill) storeEmpty(ctx context.Context) bool {
+	s, ok := b.Store.(interface {
+		Stats(context.Context) (store.Stats, error)
+	})
+	if !ok || b.DryRun {
+		return false
+	}
+	st, err := s.Stats(ctx)
+	return err == nil && st.Documents == 0
 }
 
 // BackfillStats counts the documents of a backfill so far.
@@ -69,6 +85,7 @@ func (b *Backfill) Run(ctx context.Context, paths []string) (BackfillStats, erro
 		files = append(files, fs...)
 	}
 	b.total.Store(int64(len(files)))
+	b.empty = b.storeEmpty(ctx)
 
 	work, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
@@ -125,7 +142,7 @@ func (b *Backfill) prepare(ctx context.Context, path string) (store.Ingest, bool
 		return store.Ingest{}, false
 	}
 	id := store.DocumentID(doc.Text)
-	if !b.DryRun {
+	if !b.DryRun && !b.empty {
 		known, err := b.Store.HasDocument(ctx, id)
 		if err != nil {
 			if ctx.Err() == nil {
