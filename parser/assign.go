@@ -27,7 +27,8 @@ func (s *sentence) extract(st *docState) {
 	if len(s.nums) == 0 {
 		return
 	}
-	drafts := make([]draft, 0, len(s.nums))
+	drafts := s.drafts[:0]
+	defer func() { s.drafts = drafts[:0] }()
 	for k := range s.nums {
 		nm := &s.nums[k]
 		if nm.skip {
@@ -159,6 +160,9 @@ func (s *sentence) exclude(k int) {
 
 // subHas reports whether the sub-clause of token i contains a phrase of kind k.
 func (s *sentence) subHas(i int, k kind) bool {
+	if s.subMask[s.sub[i]]&(1<<k) == 0 {
+		return false
+	}
 	c := s.sub[i]
 	for j := range s.toks {
 		if s.sub[j] != c {
@@ -479,10 +483,5 @@ func (s *sentence) rightCue(nm *numMention) (tag, int, bool) {
 // mixed reports whether the sentence counts attacks together with security
 // operations, which makes "incidents" not an attacks count.
 func (s *sentence) mixed(i int) bool {
-	for j := range s.toks {
-		if _, ok := s.has(j, kOperations); ok {
-			return true
-		}
-	}
-	return false
+	return s.allMask&(1<<kOperations) != 0
 }

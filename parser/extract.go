@@ -157,10 +157,14 @@ func (s *sentence) updateState(st *docState) {
 // finish removes identical figures (keeping a stated qualifier over
 // "exact"), and returns the figures in document order.
 func finish(figs []Figure) []Figure {
+	type key struct {
+		period, metric, category, region string
+		value                            int64
+	}
 	out := figs[:0]
-	idx := map[string]int{}
+	idx := make(map[key]int, len(figs))
 	for _, f := range figs {
-		k := f.Key() + "|" + itoa(f.Value)
+		k := key{f.Period, f.Metric, f.Category, f.Region, f.Value}
 		if i, ok := idx[k]; ok {
 			if out[i].Qualifier == "exact" && f.Qualifier != "exact" {
 				out[i].Qualifier = f.Qualifier

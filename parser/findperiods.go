@@ -4,12 +4,16 @@ package parser
 // ids so that token comparisons are integer comparisons.
 var grammarWords = []string{"though", "although", "corresponding", "month", "months", "year", "years", "quarter", "quarters", "half", "halves", "of", "the", "this", "that", "last", "past", "previous", "preceding", "current", "before", "earlier", "ago", "in", "during", "for", "over", "period", "between", "and", "to", "from", "a", "an", "same", "one", "calendar", "so", "far", "q1", "q2", "q3", "q4", "h1", "h2", "whom", "them", "which", "out", "among", "being", "were", "was", "are", "is", "had", "have", "has", "been", "got", "also", "more", "while", "whereas", "but", "with", "each", "level", "levels", "by", "on", "at", "across", "since", "than", "as", "after", "when", "who", "it", "further", "another", "first", "second", "third", "fourth", "six", "three", "nine", "eleven", "twelve", "under", "through", "till", "until", "up", "within", "into", "or", "other", "others", "its", "their", "all", "both", "number", "numbered", "totalled", "totaled", "stood", "came", "put", "reached", "reaching", "rose", "fell", "climbed", "dropped", "stayed", "remained", "went", "jumped", "declined", "surged", "increased", "decreased", "people", "they", "these", "those", "there", "where", "what", "not", "no", "any", "single", "only", "least", "most", "monthly", "annual", "quarterly", "yearly", "fiscal", "weeks", "days", "week", "day", "decade", "opening", "closing", "final", "latter", "former", "then", "thus", "so-far", "year-to-date", "ytd", "up", "down", "against", "compared", "recorded", "reported"}
 
+// periodStarters are the words a period expression can begin with (besides
+// numbers, months and ordinals).
+var periodStarters = []string{"between", "from", "the", "a", "this", "that", "last", "past", "previous", "preceding", "current", "same", "corresponding", "month", "quarter", "year", "period", "half", "q1", "q2", "q3", "q4", "h1", "h2"}
+
 // findPeriods finds the period expressions of the sentence.
 func (s *sentence) findPeriods(st *docState) {
 	s.periods = s.periods[:0]
 	n := len(s.toks)
 	for i := 0; i < n; {
-		if s.covered[i] {
+		if s.covered[i] || !s.mayStartPeriod(i) {
 			i++
 			continue
 		}
@@ -65,6 +69,23 @@ func (s *sentence) referenceBefore(i int) bool {
 				return false
 			}
 		}
+	}
+	return false
+}
+
+func (s *sentence) mayStartPeriod(i int) bool {
+	tk := s.toks[i]
+	switch tk.kind {
+	case tNum:
+		return tk.val >= 1 && tk.val <= 31 || tk.end-tk.start == 4 && tk.val >= 1900 && tk.val <= 2100 || tk.suffix == 'o'
+	case tWord:
+		if tk.id < 0 || int(tk.id) >= len(s.lx.starts) || !s.lx.starts[tk.id] {
+			return false
+		}
+		if s.isAny(i, "the", "a") { // only before another period word: "the third quarter"
+			return i+1 < len(s.toks) && (s.toks[i+1].kind == tNum && s.toks[i+1].suffix == 'o' || s.toks[i+1].kind == tWord && s.toks[i+1].id >= 0 && int(s.toks[i+1].id) < len(s.lx.starts) && s.lx.starts[s.toks[i+1].id])
+		}
+		return true
 	}
 	return false
 }

@@ -74,6 +74,10 @@ type node struct {
 // Lexicon is the parser's vocabulary, loaded from the embedded data files.
 type Lexicon struct {
 	vocab         map[string]int32
+	words         []string // id -> word
+	starts        []bool   // id -> the word can start a period expression
+	conj          []bool   // id -> the word opens a sub-clause ("while", "but")
+	first         []*node  // id -> trie node of phrases starting with the word
 	root          *node
 	publishers    map[string]string // lower-case publisher -> default category
 	regionCountry map[string]string
@@ -167,6 +171,25 @@ func LoadLexicon(fsys fs.FS) (*Lexicon, error) {
 	for _, w := range grammarWords {
 		if _, ok := lx.vocab[w]; !ok {
 			lx.vocab[w] = int32(len(lx.vocab))
+			lx.words = append(lx.words, w)
+		}
+	}
+	lx.starts = make([]bool, len(lx.words))
+	for _, w := range periodStarters {
+		if id, ok := lx.vocab[w]; ok {
+			lx.starts[id] = true
+		}
+	}
+	lx.conj = make([]bool, len(lx.words))
+	for _, w := range []string{"while", "whereas", "although", "but", "though"} {
+		lx.conj[lx.vocab[w]] = true
+	}
+	for w, id := range lx.vocab {
+		if _, isMonth := lf.Months[w]; isMonth {
+			lx.starts[id] = true
+		}
+		if _, isOrd := lf.Ordinals[w]; isOrd {
+			lx.starts[id] = true
 		}
 	}
 	files, err := fs.Glob(fsys, "data/regions/*.yaml")
@@ -178,6 +201,14 @@ func LoadLexicon(fsys fs.FS) (*Lexicon, error) {
 		if err := lx.addRegions(fsys, f); err != nil {
 			return nil, fmt.Errorf("lexicon: %s: %w", f, err)
 		}
+	}
+	lx.first = make([]*node, len(lx.words))
+	for id, nd := range lx.root.next {
+		lx.first[id] = nd
+	}
+	for len(lx.starts) < len(lx.words) {
+		lx.starts = append(lx.starts, false)
+		lx.conj = append(lx.conj, false)
 	}
 	return lx, nil
 }
@@ -310,6 +341,7 @@ func (lx *Lexicon) add(w string, t tag) {
 		if !ok {
 			id = int32(len(lx.vocab))
 			lx.vocab[string(buf)] = id
+			lx.words = append(lx.words, string(buf))
 		}
 		if n.next == nil {
 			n.next = map[int32]*node{}

@@ -200,6 +200,8 @@ func (s *sentence) findNumbers() {
 			nm = numMention{i: i, j: i + 1, val: tk.val}
 			nm.skip = tk.decimal || tk.suffix != 0
 			ok = true
+		case tk.kind != tWord:
+		case s.kmask[i]&(1<<kNumPhrase|1<<kNumberWord|1<<kSameNumber) == 0 && !tk.dash && !s.is(i, "a"):
 		default:
 			if t, has := s.has(i, kNumPhrase); has {
 				// "a hundred and ..." continues as words

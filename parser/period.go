@@ -66,20 +66,32 @@ func ParsePeriod(s string) (Period, error) {
 
 // String formats the period in the corpus format.
 func (p Period) String() string {
+	var b [16]byte
 	y := p.Start.Year()
 	m := int(p.Start.Month())
+	out := appendYear(b[:0], y)
 	switch p.Granularity {
 	case Month:
-		return fmt.Sprintf("%04d-%02d", y, m)
+		return string(append(out, '-', byte('0'+m/10), byte('0'+m%10)))
 	case Quarter:
-		return fmt.Sprintf("%04d-Q%d", y, (m+2)/3)
+		return string(append(out, '-', 'Q', byte('0'+(m+2)/3)))
 	case Half:
-		return fmt.Sprintf("%04d-H%d", y, (m+5)/6)
+		return string(append(out, '-', 'H', byte('0'+(m+5)/6)))
 	case Year:
-		return fmt.Sprintf("%04d", y)
+		return string(out)
 	}
 	last := p.End.AddDate(0, -1, 0)
-	return fmt.Sprintf("%04d-%02d/%04d-%02d", y, m, last.Year(), int(last.Month()))
+	lm := int(last.Month())
+	out = append(out, '-', byte('0'+m/10), byte('0'+m%10), '/')
+	out = appendYear(out, last.Year())
+	return string(append(out, '-', byte('0'+lm/10), byte('0'+lm%10)))
+}
+
+func appendYear(b []byte, y int) []byte {
+	if y < 0 || y > 9999 {
+		return fmt.Appendf(b, "%04d", y)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10))
 }
 
 // Previous returns the period of the same granularity just before p

@@ -13,11 +13,16 @@ type sentence struct {
 	periods []periodMention
 	regions []regionMention
 	nums    []numMention
-	clause  []int  // clause index of each token (split at ';')
-	sub     []int  // sub-clause index (split at ';', dashes, "while", "whereas", "although", "but")
-	seg     []int  // comma-segment index of each token
-	cmpSpan []int8 // 0 none, 1 comparison span, 2 "to" span after a from-span
-	cmpID   []int  // id of the comparison span a token is in (0 none)
+	clause  []int    // clause index of each token (split at ';')
+	sub     []int    // sub-clause index (split at ';', dashes, "while", "whereas", "although", "but")
+	seg     []int    // comma-segment index of each token
+	cmpSpan []int8   // 0 none, 1 comparison span, 2 "to" span after a from-span
+	cmpID   []int    // id of the comparison span a token is in (0 none)
+	kmask   []uint64 // kinds of the phrases starting at each token
+	subMask []uint64 // kinds of the phrases starting in each sub-clause
+	allMask uint64   // kinds of the phrases in the sentence
+	drafts  []draft  // scratch space reused across sentences
+	buf     []byte
 }
 
 // regionMention is a place named in a sentence.
@@ -44,7 +49,7 @@ type numMention struct {
 }
 
 func (s *sentence) has(i int, k kind) (tag, bool) {
-	if i < 0 || i >= len(s.ann) {
+	if i < 0 || i >= len(s.ann) || s.kmask[i]&(1<<k) == 0 {
 		return tag{}, false
 	}
 	for _, t := range s.ann[i] {
@@ -90,8 +95,8 @@ func (s *sentence) is(i int, w string) bool {
 	if i < 0 || i >= len(s.toks) {
 		return false
 	}
-	id, ok := s.lx.vocab[w]
-	return ok && s.toks[i].id == id
+	id := s.toks[i].id
+	return id >= 0 && s.lx.words[id] == w
 }
 
 func (s *sentence) isAny(i int, ws ...string) bool {
@@ -120,7 +125,8 @@ func (s *sentence) analyse(lx *Lexicon, text string, start, end int, st *docStat
 	if len(s.toks) > 600 {
 		s.toks = s.toks[:600]
 	}
-	var buf []byte
+	buf := s.buf[:0]
+	defer func() { s.buf = buf[:0] }()
 	for k := range s.toks {
 		tk := &s.toks[k]
 		tk.start += start
@@ -153,6 +159,14 @@ func (s *sentence) match() {
 	for i := range s.ann {
 		s.ann[i] = s.ann[i][:0]
 	}
+	if cap(s.kmask) < n {
+		s.kmask = make([]uint64, n)
+	}
+	s.kmask = s.kmask[:n]
+	for i := range s.kmask {
+		s.kmask[i] = 0
+	}
+	s.allMask = 0
 	for i := 0; i < n; i++ {
 		nd := s.lx.root
 		for j := i; j < n && j < i+8; j++ {
@@ -160,13 +174,21 @@ func (s *sentence) match() {
 			if id < 0 {
 				break
 			}
-			nx := nd.next[id]
+			var nx *node
+			if j == i {
+				if int(id) < len(s.lx.first) {
+					nx = s.lx.first[id]
+				}
+			} else {
+				nx = nd.next[id]
+			}
 			if nx == nil {
 				break
 			}
 			nd = nx
 			for _, t := range nd.tags {
 				s.ann[i] = setLongest(s.ann[i], t)
+				s.kmask[i] |= 1 << t.kind
 			}
 		}
 	}
@@ -202,12 +224,20 @@ func (s *sentence) structure() {
 			if s.isPunct(i, '-') {
 				u++
 			}
-		} else if s.isAny(i, "while", "whereas", "although", "but", "though") {
+		} else if id := s.toks[i].id; id >= 0 && int(id) < len(s.lx.conj) && s.lx.conj[id] {
 			u++
 		}
 		s.clause[i] = c
 		s.seg[i] = g
 		s.sub[i] = u
+	}
+	s.subMask = s.subMask[:0]
+	for i := 0; i < n; i++ {
+		for len(s.subMask) <= s.sub[i] {
+			s.subMask = append(s.subMask, 0)
+		}
+		s.subMask[s.sub[i]] |= s.kmask[i]
+		s.allMask |= s.kmask[i]
 	}
 }
 

@@ -23,6 +23,7 @@ type token struct {
 	decimal    bool  // tNum with a fractional part ("19.4")
 	suffix     byte  // tNum followed by letters: 'p' percent ("63pc"), 'o' ordinal ("7th"), 'x' other
 	poss       bool  // possessive ("Balochistan's", "militants'")
+	dash       bool  // a word with an inner hyphen ("forty-four")
 	punct      byte  // for tPunct: ',', ';', ':', '(', ')', '-', '.', '%', '"', ...
 }
 
@@ -255,7 +256,14 @@ func scanWord(s string, i int, dst *[]token) int {
 	if i < len(s) && s[i] == '.' && i-start >= 2 && s[i-2] == '.' {
 		i++
 	}
-	*dst = append(*dst, token{start: start, end: i, kind: tWord, id: -1})
+	tk := token{start: start, end: i, kind: tWord, id: -1}
+	for k := start + 1; k < i-1; k++ {
+		if s[k] == '-' {
+			tk.dash = true
+			break
+		}
+	}
+	*dst = append(*dst, tk)
 	return i
 }
 

@@ -1,0 +1,300 @@
+package parser
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fig formats a figure as "period metric category region value qualifier".
+func fig(f Figure) string {
+	return fmt.Sprintf("%s %s %s %s %d %s", f.Period, f.Metric, f.Category, f.Region, f.Value, f.Qualifier)
+}
+
+type extractCase struct {
+	name      string
+	text      string
+	published string
+	country   string
+	publisher string
+	want      []string
+}
+
+func runCases(t *testing.T, cases []extractCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			pub, err := time.Parse("2006-01-02", c.published)
+			if err != nil {
+				t.Fatalf("bad published %q", c.published)
+			}
+			country := c.country
+			if country == "" {
+				country = "PK"
+			}
+			var got []string
+			for _, f := range Extract(c.text, Context{Published: pub, Country: country, Publisher: c.publisher}) {
+				got = append(got, fig(f))
+			}
+			want := append([]string(nil), c.want...)
+			sort.Strings(got)
+			sort.Strings(want)
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("text: %s\ngot:\n  %s\nwant:\n  %s", c.text, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+			}
+		})
+	}
+}
+
+func TestNumbers(t *testing.T) {
+	runCases(t, []extractCase{
+		{name: "digits with separators", published: "2023-10-03",
+			text: "In September 2023, militants carried out 1,204 attacks across the country.",
+			want: []string{"2023-09 attacks all PK 1204 exact"}},
+		{name: "number words", published: "2023-10-03",
+			text: "In September, militants carried out forty-four attacks that killed one hundred and thirty people.",
+			want: []string{"2023-09 attacks all PK 44 exact", "2023-09 deaths all PK 130 exact"}},
+		{name: "a single and a dozen", published: "2023-10-03",
+			text: "In September, Sindh saw a single attack while Punjab saw a dozen attacks.",
+			want: []string{"2023-09 attacks all PK-SD 1 exact", "2023-09 attacks all PK-PB 12 exact"}},
+		{name: "the same number", published: "2023-10-03",
+			text: "In September, two attacks in Sindh killed nine people and injured the same number.",
+			want: []string{"2023-09 attacks all PK-SD 2 exact", "2023-09 deaths all PK-SD 9 exact", "2023-09 injuries all PK-SD 9 exact"}},
+		{name: "out of", published: "2019-08-01",
+			text: "In July 2019 security forces bore most of the deaths, with 24 out of 38 being security forces personnel.",
+			want: []string{"2019-07 deaths security_forces PK 24 exact", "2019-07 deaths all PK 38 exact"}},
+		{name: "including breakdown", published: "2024-10-05",
+			text: "In September 2024, the attacks caused 54 deaths, including 29 security personnel, 16 civilians and nine militants.",
+			want: []string{"2024-09 deaths all PK 54 exact", "2024-09 deaths security_forces PK 29 exact", "2024-09 deaths civilians PK 16 exact", "2024-09 deaths militants PK 9 exact"}},
+	})
+}
+
+func TestPeriods(t *testing.T) {
+	runCases(t, []extractCase{
+		{name: "month without year takes the publication year", published: "2024-03-02",
+			text: "In February, militants carried out 97 attacks.",
+			want: []string{"2024-02 attacks all PK 97 exact"}},
+		{name: "month after publication month is last year", published: "2024-01-03",
+			text: "In December, militants carried out 61 attacks.",
+			want: []string{"2023-12 attacks all PK 61 exact"}},
+		{name: "last month", published: "2025-11-01",
+			text: "Militants kidnapped 55 people last month.",
+			want: []string{"2025-10 abductions all PK 55 exact"}},
+		{name: "ordinal month of the year", published: "2019-08-01",
+			text: "In the 7th month of the year there were 12 militant attacks.",
+			want: []string{"2019-07 attacks all PK 12 exact"}},
+		{name: "quarter", published: "2025-10-02",
+			text: "Violence left 901 people dead in the third quarter of 2025.",
+			want: []string{"2025-Q3 deaths all PK 901 exact"}},
+		{name: "half year", published: "2023-07-03",
+			text: "The first half of 2022 saw 151 attacks.",
+			want: []string{"2022-H1 attacks all PK 151 exact"}},
+		{name: "first eleven months is a range", published: "2023-12-02",
+			text: "In the first eleven months of 2023, militants carried out 599 attacks.",
+			want: []string{"2023-01/2023-11 attacks all PK 599 exact"}},
+		{name: "between months of a quarter", published: "2016-10-29",
+			text: "Some 651 people were killed between July and September 2016.",
+			want: []string{"2016-Q3 deaths all PK 651 approx"}},
+		{name: "comparison against", published: "2018-12-03",
+			text: "In November militants carried out 21 attacks against 24 in October.",
+			want: []string{"2018-11 attacks all PK 21 exact", "2018-10 attacks all PK 24 exact"}},
+		{name: "rising from to", published: "2025-11-01",
+			text: "Militant attacks rose by 29pc, from 69 in September to 89 in October.",
+			want: []string{"2025-09 attacks all PK 69 exact", "2025-10 attacks all PK 89 exact"}},
+		{name: "previous month", published: "2024-10-05",
+			text: "The attacks in September 2024 caused 54 deaths, against 84 the previous month.",
+			want: []string{"2024-09 deaths all PK 54 exact", "2024-08 deaths all PK 84 exact"}},
+		{name: "past period with its count", published: "2025-12-29",
+			text: "Deaths in 2025 reached 3,387, up from 1,950 in 2024.",
+			want: []string{"2025 deaths all PK 3387 exact", "2024 deaths all PK 1950 exact"}},
+	})
+}
+
+func TestRegions(t *testing.T) {
+	runCases(t, []extractCase{
+		{name: "spellings of Khyber Pakhtunkhwa", published: "2020-02-02",
+			text: "In January 2020, KPK saw 5 attacks, K-P 4 more, and Khyber Pakhtunkhwa's police lost 3 officers.",
+			want: []string{"2020-01 attacks all PK-KP 5 exact", "2020-01 attacks all PK-KP 4 exact", "2020-01 deaths security_forces PK-KP 3 exact"}},
+		{name: "Baluchistan spelling", published: "2016-01-01",
+			text: "Baluchistan recorded 280 attacks in 2015.",
+			want: []string{"2015 attacks all PK-BA 280 exact"}},
+		{name: "former FATA reported apart", published: "2019-08-01",
+			text: "In July 2019, in the former FATA region, 4 militant attacks killed 7 security force personnel.",
+			want: []string{"2019-07 attacks all PK-TA 4 exact", "2019-07 deaths security_forces PK-TA 7 exact"}},
+		{name: "there refers back", published: "2024-03-02",
+			text: "Balochistan saw 57 attacks in February 2024. January had seen 33 attacks there.",
+			want: []string{"2024-02 attacks all PK-BA 57 exact", "2024-01 attacks all PK-BA 33 exact"}},
+		{name: "district figures are not reported", published: "2024-03-02",
+			text: "In February 2024, militants killed 12 people in Karachi.",
+			want: nil},
+		{name: "other countries' gazetteers", published: "2023-05-03", country: "NG",
+			text: "In April 2023, bandits killed 120 people in Zamfara and insurgents killed 45 in Borno.",
+			want: []string{"2023-04 deaths all NG-ZA 120 exact", "2023-04 deaths militants NG-BO 45 exact"}},
+	})
+}
+
+func TestCategoriesAndMetrics(t *testing.T) {
+	runCases(t, []extractCase{
+		{name: "verbs and nouns", published: "2025-11-01",
+			text: "In October, 355 militants were eliminated, 72 soldiers were martyred, 31 civilians got injured and 22 suspects were apprehended.",
+			want: []string{"2025-10 deaths militants PK 355 exact", "2025-10 deaths security_forces PK 72 exact", "2025-10 injuries civilians PK 31 exact", "2025-10 arrests all PK 22 exact"}},
+		{name: "branches are security forces", published: "2019-10-10",
+			text: "In September 2019, three policemen and one FC man were killed.",
+			want: []string{"2019-09 deaths security_forces PK 3 exact", "2019-09 deaths security_forces PK 1 exact"}},
+		{name: "undivided casualties", published: "2016-04-02",
+			text: "In March, 46 militant attacks produced 151 casualties.",
+			want: []string{"2016-03 attacks all PK 46 exact", "2016-03 casualties all PK 151 exact"}},
+		{name: "casualties with their split", published: "2016-10-29",
+			text: "The report counted 1,092 casualties (651 killed and 441 injured) between July and September 2016.",
+			want: []string{"2016-Q3 deaths all PK 651 exact", "2016-Q3 injuries all PK 441 exact"}},
+		{name: "groups fitting no category", published: "2016-01-01",
+			text: "In 2015, militants killed 619 civilians and 33 pro-government razakars.",
+			want: []string{"2015 deaths civilians PK 619 exact"}},
+		{name: "publisher default category", published: "2018-04-12", country: "AF", publisher: "UNAMA",
+			text: "In the first three months of this year, 763 people were killed and 1,495 injured.",
+			want: []string{"2018-Q1 deaths civilians AF 763 exact", "2018-Q1 injuries civilians AF 1495 exact"}},
+	})
+}
+
+func TestQualifiersAndZeros(t *testing.T) {
+	runCases(t, []extractCase{
+		{name: "qualifiers", published: "2023-07-03",
+			text: "In the first half of 2023 there were at least 271 attacks, nearly 400 deaths, up to 650 injuries and over a hundred arrests.",
+			want: []string{"2023-H1 attacks all PK 271 at_least", "2023-H1 deaths all PK 400 approx", "2023-H1 injuries all PK 650 at_most", "2023-H1 arrests all PK 100 at_least"}},
+		{name: "as many as is exact", published: "2020-02-02",
+			text: "The report logged as many as 15 militant attacks in January this year.",
+			want: []string{"2020-01 attacks all PK 15 exact"}},
+		{name: "no attack was recorded", published: "2024-10-05",
+			text: "In September 2024 no attack was recorded in Sindh.",
+			want: []string{"2024-09 attacks all PK-SD 0 exact"}},
+		{name: "did not see a single attack", published: "2024-10-05",
+			text: "Sindh did not see a single terrorist attack in September 2024, while the one attack reported in Punjab left one policeman injured.",
+			want: []string{"2024-09 attacks all PK-SD 0 exact", "2024-09 attacks all PK-PB 1 exact", "2024-09 injuries security_forces PK-PB 1 exact"}},
+	})
+}
+
+func TestDistractors(t *testing.T) {
+	runCases(t, []extractCase{
+		{name: "percentages and periods without counts", published: "2023-03-07",
+			text: "January 2023 remained one of the deadliest months since July 2018, as 134 people lost their lives — a 139 per cent spike — and 254 received injuries in at least 44 militant attacks across the country.",
+			want: []string{"2023-01 deaths all PK 134 exact", "2023-01 injuries all PK 254 exact", "2023-01 attacks all PK 44 at_least"}},
+		{name: "dates and ages", published: "2024-03-02",
+			text: "On March 3, 2024, a 12-year-old boy was among 2 people hurt in Quetta.",
+			want: nil},
+		{name: "single incident on a weekday", published: "2025-07-01",
+			text: "Two traffic police officers were gunned down on Tuesday in Lakki Marwat.",
+			want: nil},
+		{name: "sub-types of attacks", published: "2018-01-27",
+			text: "Five suicide attacks killed 73 people in 2017.",
+			want: nil},
+		{name: "averages", published: "2022-01-02",
+			text: "The monthly average of militant attacks climbed from 16 in 2020 to 25 in 2021.",
+			want: nil},
+		{name: "multi-country region", published: "2019-03-28", country: "ML",
+			text: "Between November 2018 and March 2019 ACLED recorded 4,776 fatalities in the Sahel.",
+			want: nil},
+		{name: "incidents mixing attacks and operations", published: "2019-10-02",
+			text: "Counting militant attacks and security forces actions together, there were 23 incidents in September 2019.",
+			want: nil},
+	})
+}
+
+func TestEvidenceOffsets(t *testing.T) {
+	text := "Published: 2024-03-02\n\nIn February, militants carried out 97 attacks. They killed eighty-seven people."
+	figs := Extract(text, Context{Published: time.Date(2024, 3, 2, 0, 0, 0, 0, time.UTC), Country: "PK"})
+	if len(figs) != 2 {
+		t.Fatalf("got %d figures, want 2: %v", len(figs), figs)
+	}
+	for _, f := range figs {
+		num := text[f.Evidence.Start:f.Evidence.End]
+		if num != "97" && num != "eighty-seven" {
+			t.Errorf("offsets [%d,%d) point at %q", f.Evidence.Start, f.Evidence.End, num)
+		}
+		if !strings.Contains(text, f.Evidence.Text) || !strings.Contains(f.Evidence.Text, num) {
+			t.Errorf("evidence %q is not the sentence of %q", f.Evidence.Text, num)
+		}
+		if f.Confidence <= 0 || f.Confidence > 1 {
+			t.Errorf("confidence %v out of (0,1]", f.Confidence)
+		}
+	}
+}
+
+func TestLexiconLoads(t *testing.T) {
+	lx, err := defaultLexicon()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lx.vocab) < 500 {
+		t.Errorf("vocabulary has %d words; data files not loaded?", len(lx.vocab))
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	cases := map[string]string{
+		"empty":        "",
+		"whitespace":   " \n\t\n",
+		"binary":       "\x00\x01\x02\xff\xfe 12 \x00 attacks \x80\x81",
+		"invalid utf8": "In March \xc3\x28 militants carried out \xe2\x82 12 attacks.",
+		"only numbers": strings.Repeat("1,234 5678 9. ", 1000),
+		"long line":    strings.Repeat("militants carried out 12 attacks and ", 5000),
+	}
+	for name, text := range cases {
+		t.Run(name, func(t *testing.T) {
+			figs := Extract(text, Context{Published: time.Date(2024, 3, 2, 0, 0, 0, 0, time.UTC), Country: "PK"})
+			if figs == nil {
+				t.Fatal("Extract returned nil; want an empty slice")
+			}
+			checkFigures(t, text, figs)
+		})
+	}
+}
+
+// checkFigures asserts the invariants every figure must satisfy.
+func checkFigures(t *testing.T, text string, figs []Figure) {
+	t.Helper()
+	for _, f := range figs {
+		e := f.Evidence
+		if e.Start < 0 || e.End > len(text) || e.Start >= e.End {
+			t.Fatalf("offsets [%d,%d) outside text of %d bytes", e.Start, e.End, len(text))
+		}
+		idx := strings.Index(text, e.Text)
+		if idx < 0 {
+			t.Fatalf("evidence %q is not a substring of the text", e.Text)
+		}
+		// the number lies inside its sentence
+		found := false
+		for i := idx; i >= 0 && i <= e.Start; {
+			if i <= e.Start && e.End <= i+len(e.Text) {
+				found = true
+				break
+			}
+			n := strings.Index(text[i+1:], e.Text)
+			if n < 0 {
+				break
+			}
+			i += n + 1
+		}
+		if !found {
+			t.Fatalf("number [%d,%d) is not inside its evidence sentence", e.Start, e.End)
+		}
+		if _, err := ParsePeriod(f.Period); err != nil {
+			t.Fatalf("bad period: %v", err)
+		}
+		if f.Value < 0 || f.Confidence <= 0 || f.Confidence > 1 {
+			t.Fatalf("bad value or confidence: %+v", f)
+		}
+	}
+}
+
+func FuzzExtract(f *testing.F) {
+	f.Add("January 2023 remained one of the deadliest months since July 2018, as 134 people lost their lives and 254 received injuries in at least 44 militant attacks across the country.", int64(1678147200))
+	f.Add("In Balochistan, three attacks left four dead and 13 hurt; in Sindh, two attacks killed nine people and injured the same number.", int64(1543795200))
+	f.Add("No other unit, including Sindh and Punjab, recorded any attack. Of the 58 injured in the province, 55 were civilians.", int64(1564617600))
+	f.Add("\xff\xfe 1,234,567,890,123,456,789,012 (((( —— one hundred and and thousand ;;;", int64(0))
+	f.Fuzz(func(t *testing.T, text string, pub int64) {
+		figs := Extract(text, Context{Published: time.Unix(pub%4102444800, 0).UTC(), Country: "PK"})
+		checkFigures(t, text, figs)
+	})
+}
