@@ -107,7 +107,7 @@ func (s *sentence) emit(d draft, st *docState) {
 	for _, r := range regions {
 		for _, p := range periods {
 			f := Figure{
-				Period: p.String(), Metric: d.metric, Category: d.category, Region: r,
+				Period: st.periodString(p), Metric: d.metric, Category: d.category, Region: r,
 				Value: nm.val, Qualifier: nm.qual,
 				Evidence:   Evidence{Text: s.text[s.start:s.end], Start: nm.start, End: nm.end},
 				Confidence: clamp(d.conf),

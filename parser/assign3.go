@@ -173,6 +173,9 @@ func (s *sentence) pairPeriods(i int, st *docState) (Period, Period, bool) {
 // did not see a single terrorist attack", "no other unit, including Sindh
 // and Punjab, recorded any militant attack".
 func (s *sentence) zeros(st *docState) {
+	if s.allMask&(1<<kNegator) == 0 {
+		return // every zero pattern needs a negation
+	}
 	for k := 0; k < len(s.toks); k++ {
 		metric, at, ok := "", k, false
 		if t, has := s.has(k, kZeroTrigger); has && s.negatedBefore(k) {

@@ -24,11 +24,23 @@ type docState struct {
 	cur               *Period // the period the text is currently about
 	lastUnit          Granularity
 	lastBy            map[Granularity]Period // the last period of each granularity
-	lastRegion        string                 // last region named explicitly (for "there", "the province")
-	lastBlock         bool                   // the last place named was local or supra-national
+	lastP             Period
+	lastStr           string
+	lastRegion        string // last region named explicitly (for "there", "the province")
+	lastBlock         bool   // the last place named was local or supra-national
 	prevCmp           *Period
 	publisherCategory string
 	figs              []Figure
+}
+
+// periodString formats p, reusing the last string for runs of figures of
+// one period.
+func (st *docState) periodString(p Period) string {
+	if st.lastStr != "" && p == st.lastP {
+		return st.lastStr
+	}
+	st.lastP, st.lastStr = p, p.String()
+	return st.lastStr
 }
 
 func (st *docState) currentYear() int {
@@ -71,6 +83,7 @@ func (st *docState) resolve(pm periodMention) (Period, bool) {
 // Extract is Extract with this lexicon.
 func (lx *Lexicon) Extract(text string, ctx Context) []Figure {
 	st := &docState{ctx: ctx, pub: ctx.Published, lastBy: map[Granularity]Period{}}
+	st.figs = make([]Figure, 0, 16+len(text)/256)
 	if st.pub.IsZero() {
 		st.pub = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	}

@@ -273,6 +273,9 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 		}
 		return pm, true
 	}
+	if tk.kind == tNum && tk.suffix != 'o' {
+		return pm, false
+	}
 	// Q3 2025, H1 2023
 	if tk.kind == tWord {
 		for q, w := range []string{"q1", "q2", "q3", "q4"} {

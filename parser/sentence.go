@@ -134,12 +134,17 @@ func (s *sentence) analyse(lx *Lexicon, text string, start, end int, st *docStat
 		if tk.kind == tNum {
 			continue
 		}
+		w := text[tk.start:tk.end]
+		if tk.kind == tWord && plainLower(w) {
+			if id, ok := lx.vocab[w]; ok { // no copy needed
+				tk.id = id
+			}
+			continue
+		}
 		buf = tk.norm(text, buf[:0])
 		if id, ok := lx.vocab[string(buf)]; ok {
 			tk.id = id
 		}
-		w := text[tk.start:tk.end]
-		tk.poss = len(w) > 1 && (w[len(w)-1] == '\'' || len(w) > 2 && w[len(w)-2] == '\'' && w[len(w)-1] == 's' || len(w) > 4 && w[len(w)-4:] == "’s")
 	}
 	s.match()
 	s.structure()

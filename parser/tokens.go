@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -22,9 +23,9 @@ type token struct {
 	val        int64 // numeric value of a tNum
 	decimal    bool  // tNum with a fractional part ("19.4")
 	suffix     byte  // tNum followed by letters: 'p' percent ("63pc"), 'o' ordinal ("7th"), 'x' other
-	poss       bool  // possessive ("Balochistan's", "militants'")
-	dash       bool  // a word with an inner hyphen ("forty-four")
-	punct      byte  // for tPunct: ',', ';', ':', '(', ')', '-', '.', '%', '"', ...
+
+	dash  bool // a word with an inner hyphen ("forty-four")
+	punct byte // for tPunct: ',', ';', ':', '(', ')', '-', '.', '%', '"', ...
 }
 
 // norm appends the lower-case lookup form of tk to buf: possessive endings
@@ -67,6 +68,18 @@ func (tk token) norm(text string, buf []byte) []byte {
 
 func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// plainLower reports whether w is its own lookup form: lower-case ASCII
+// without apostrophes.
+func plainLower(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 'A' && c <= 'Z' || c == '\'' || c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // tokenize splits s into tokens (appending to dst). Offsets are relative to s.
@@ -288,6 +301,16 @@ func sentences(text string, dst [][2]int) [][2]int {
 		}
 	}
 	for i := 0; i < len(text); i++ {
+		if n := strings.IndexAny(text[i:], ".!?\n"); n < 0 {
+			break
+		} else if i+n-start > 4000 {
+			i = start + 4000 // runaway "sentence" (garbage, tables): cut
+			emit(i)
+			start = i
+			continue
+		} else {
+			i += n
+		}
 		c := text[i]
 		switch c {
 		case '\n':
@@ -315,10 +338,10 @@ func sentences(text string, dst [][2]int) [][2]int {
 			start = j
 			i = j - 1
 		}
-		if i-start > 4000 { // runaway "sentence" (garbage, tables): cut
-			emit(i + 1)
-			start = i + 1
-		}
+	}
+	for len(text)-start > 4000 {
+		emit(start + 4000)
+		start += 4000
 	}
 	emit(len(text))
 	return dst
