@@ -18,6 +18,7 @@ type Config struct {
 	Fetch    Fetch    `mapstructure:"fetch" yaml:"fetch"`
 	InfluxDB InfluxDB `mapstructure:"influxdb" yaml:"influxdb"`
 	Defaults Defaults `mapstructure:"defaults" yaml:"defaults"`
+	Alerts   Alerts   `mapstructure:"alerts" yaml:"alerts"`
 	Sources  []Source `mapstructure:"sources" yaml:"sources"`
 }
 
@@ -39,6 +40,9 @@ type Log struct {
 type HTTP struct {
 	Listen        string        `mapstructure:"listen" yaml:"listen"`
 	ShutdownGrace time.Duration `mapstructure:"shutdown_grace" yaml:"shutdown_grace"`
+	// WebConfigFile is a Prometheus web configuration file (TLS and basic
+	// auth, as prometheus/exporter-toolkit reads it); "" serves plain HTTP.
+	WebConfigFile string `mapstructure:"web_config_file" yaml:"web_config_file"`
 }
 
 // Schedule configures when serve collects.
@@ -80,6 +84,40 @@ type InfluxDB struct {
 type Defaults struct {
 	Country   string `mapstructure:"country" yaml:"country"`
 	Publisher string `mapstructure:"publisher" yaml:"publisher"`
+}
+
+// Alerts configures spike detection and its notifications.
+type Alerts struct {
+	Spike Spike `mapstructure:"spike" yaml:"spike"`
+	// ActiveFor is how long a spike stays active after it is detected.
+	ActiveFor time.Duration `mapstructure:"active_for" yaml:"active_for"`
+	// Severity is the severity label of every spike alert.
+	Severity     string   `mapstructure:"severity" yaml:"severity"`
+	Alertmanager Receiver `mapstructure:"alertmanager" yaml:"alertmanager"`
+	Webhook      Receiver `mapstructure:"webhook" yaml:"webhook"`
+	// Timeout bounds one notification request; failed requests are retried
+	// Retries times, waiting RetryBackoff, then twice as long each time.
+	Timeout      time.Duration `mapstructure:"timeout" yaml:"timeout"`
+	Retries      int           `mapstructure:"retries" yaml:"retries"`
+	RetryBackoff time.Duration `mapstructure:"retry_backoff" yaml:"retry_backoff"`
+}
+
+// Spike holds the rules that make the latest month of a monthly series a
+// spike.
+type Spike struct {
+	// MinRatio is the smallest rise over the previous month, (latest -
+	// previous) / previous.
+	MinRatio float64 `mapstructure:"min_ratio" yaml:"min_ratio"`
+	// MinValue is the smallest latest value that can be a spike.
+	MinValue float64 `mapstructure:"min_value" yaml:"min_value"`
+	// ZScore, when positive, also makes a spike of a latest value that many
+	// standard deviations above the mean of the 12 months before it.
+	ZScore float64 `mapstructure:"zscore" yaml:"zscore"`
+}
+
+// Receiver is a notification endpoint; an empty URL disables it.
+type Receiver struct {
+	URL string `mapstructure:"url" yaml:"url"`
 }
 
 // Source kinds.
@@ -144,6 +182,14 @@ func Default() Config {
 			FlushInterval: 10 * time.Second,
 		},
 		Defaults: Defaults{Country: "PK"},
+		Alerts: Alerts{
+			Spike:        Spike{MinRatio: 0.5, MinValue: 20},
+			ActiveFor:    7 * 24 * time.Hour,
+			Severity:     "warning",
+			Timeout:      10 * time.Second,
+			Retries:      3,
+			RetryBackoff: time.Second,
+		},
 	}
 }
 

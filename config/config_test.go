@@ -60,6 +60,9 @@ func TestLoadGood(t *testing.T) {
 
 func TestLoadBadConfigs(t *testing.T) {
 	tests := map[string]string{
+		"invalid-alerts-min-ratio.yaml":    `alerts.spike.min_ratio: must be positive, got 0`,
+		"invalid-alerts-url.yaml":          `alerts.alertmanager.url: invalid URL "ftp://am.example": scheme "ftp" not allowed (want http or https)`,
+		"invalid-web-config-file.yaml":     `http.web_config_file: testdata/does-not-exist.yml: open testdata/does-not-exist.yml: no such file or directory`,
 		"invalid-country.yaml":             `sources[0].country: invalid country code "pk" (want two upper-case letters, e.g. PK)`,
 		"invalid-cron.yaml":                `schedule.spec: invalid cron spec "61 * * * *": end of range (61) above maximum (59): 61`,
 		"invalid-default-country.yaml":     `defaults.country: invalid country code "PAK" (want two upper-case letters, e.g. PK)`,
@@ -184,8 +187,8 @@ func TestEnvNamesCoverEveryScalarKey(t *testing.T) {
 			t.Errorf("%s missing from %v", want, names)
 		}
 	}
-	if len(names) != 26 {
-		t.Errorf("%d env names, want 26 (one per scalar key)", len(names))
+	if len(names) != 37 {
+		t.Errorf("%d env names, want 37 (one per scalar key)", len(names))
 	}
 }
 

@@ -193,6 +193,7 @@ func (c *Config) resolvePaths(dir string) {
 	}
 	c.Store.Path = abs(c.Store.Path)
 	c.InfluxDB.TokenFile = abs(c.InfluxDB.TokenFile)
+	c.HTTP.WebConfigFile = abs(c.HTTP.WebConfigFile)
 	for i := range c.Sources {
 		if c.Sources[i].Kind == KindFile {
 			c.Sources[i].Path = abs(c.Sources[i].Path)

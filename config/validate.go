@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/prometheus/exporter-toolkit/web"
 	"github.com/robfig/cron/v3"
 )
 
@@ -71,6 +72,7 @@ func (c *Config) validateGlobal(p *problems) {
 	notNegative(p, "fetch.retry_backoff", c.Fetch.RetryBackoff)
 	notNegative(p, "fetch.min_host_interval", c.Fetch.MinHostInterval)
 	c.validateInflux(p)
+	c.validateAlerts(p)
 	if !countryCode.MatchString(c.Defaults.Country) {
 		p.add("defaults.country", "invalid country code %q (want two upper-case letters, e.g. PK)", c.Defaults.Country)
 	}
@@ -91,6 +93,37 @@ func (c *Config) validateInflux(p *problems) {
 		p.add("influxdb.url", "required when influxdb.enabled is true")
 	} else {
 		checkURL(p, "influxdb.url", in.URL)
+	}
+}
+
+func (c *Config) validateAlerts(p *problems) {
+	a := c.Alerts
+	if a.Spike.MinRatio <= 0 {
+		p.add("alerts.spike.min_ratio", "must be positive, got %v", a.Spike.MinRatio)
+	}
+	if a.Spike.MinValue < 0 {
+		p.add("alerts.spike.min_value", "must not be negative, got %v", a.Spike.MinValue)
+	}
+	if a.Spike.ZScore < 0 {
+		p.add("alerts.spike.zscore", "must not be negative (0 turns it off), got %v", a.Spike.ZScore)
+	}
+	positive(p, "alerts.active_for", a.ActiveFor)
+	if a.Severity == "" {
+		p.add("alerts.severity", "must not be empty")
+	}
+	positive(p, "alerts.timeout", a.Timeout)
+	notNegative(p, "alerts.retries", a.Retries)
+	notNegative(p, "alerts.retry_backoff", a.RetryBackoff)
+	if a.Alertmanager.URL != "" {
+		checkURL(p, "alerts.alertmanager.url", a.Alertmanager.URL)
+	}
+	if a.Webhook.URL != "" {
+		checkURL(p, "alerts.webhook.url", a.Webhook.URL)
+	}
+	if f := c.HTTP.WebConfigFile; f != "" {
+		if err := web.Validate(f); err != nil {
+			p.add("http.web_config_file", "%s: %v", f, err)
+		}
 	}
 }
 
