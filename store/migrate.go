@@ -100,6 +100,31 @@ CREATE TABLE meta (
 	value TEXT NOT NULL
 );
 `,
+	// 2: spike alerts, one row per series and period (see alerts.go).
+	`
+CREATE TABLE alerts (
+	source      TEXT NOT NULL,
+	metric      TEXT NOT NULL,
+	category    TEXT NOT NULL,
+	region      TEXT NOT NULL,
+	period      TEXT NOT NULL,
+	publisher   TEXT NOT NULL,
+	value       INTEGER NOT NULL,
+	previous    INTEGER,
+	ratio       REAL,
+	zscore      REAL,
+	summary     TEXT NOT NULL,
+	evidence    TEXT NOT NULL,
+	url         TEXT NOT NULL,
+	detected_at INTEGER NOT NULL,
+	ends_at     INTEGER NOT NULL,
+	updated_at  INTEGER NOT NULL,
+	webhook_at  INTEGER NOT NULL DEFAULT 0,
+	sent_at     INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (source, metric, category, region, period)
+) WITHOUT ROWID;
+CREATE INDEX alerts_ends ON alerts(ends_at);
+`,
 }
 
 // migrate creates the schema_migrations table and applies every migration
