@@ -14,6 +14,7 @@ type draft struct {
 	conf     float64
 	drop     bool
 	object   bool // the number is the object of a verb ("killed 185 people")
+	headed   bool // a place name heads the number ("KP 16")
 	owned    int  // token of the participle in the number's own phrase ("56 injured"), -1 if none
 }
 
@@ -57,6 +58,9 @@ func (s *sentence) extract(st *docState) {
 		}
 		if !s.metricFor(&d, drafts, st) {
 			continue
+		}
+		if d.metric != MetricArrests && d.metric != MetricAbductions && s.subHas(nm.i, kRestrictor) {
+			continue // a sub-type, a rate or a threshold
 		}
 		if !s.categoryFor(&d, drafts, st) {
 			continue
@@ -153,10 +157,7 @@ func (s *sentence) exclude(k int) {
 		nm.skip = true
 		return
 	}
-	if s.subHas(nm.i, kRestrictor) {
-		nm.skip = true
 	}
-}
 
 // subHas reports whether the sub-clause of token i contains a phrase of kind k.
 func (s *sentence) subHas(i int, k kind) bool {
@@ -216,6 +217,17 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 		if s.isAny(k, "of") && s.isAny(k+1, "whom", "them", "which") {
 			k++
 			continue
+		}
+		if _, ops := s.has(k, kOperations); ops && mTok < 0 {
+			cat = "none" // "100 operations", "14 operational strikes"
+			return
+		}
+		if s.isAny(k, "of") && s.is(k+1, "the") && mTok < 0 {
+			// "193 of the dead", "55 of the injured"
+			if t, ok := s.has(k+2, kMetricNoun); ok {
+				metric, mTok = t, k+2
+				break
+			}
 		}
 		if s.isAny(k, "out", "of") {
 			break
@@ -319,9 +331,31 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 	}
 	// "KP 16", "Punjab a further two", "Balochistan with 17": ellipsis
 	if cat == "" && s.regionHeaded(nm) {
+		d.headed = true
 		for k := len(drafts) - 1; k >= 0; k-- {
-			if drafts[k].cueNoun {
+			if drafts[k].cueNoun || drafts[k].headed {
 				d.metric, d.cue, d.conf = drafts[k].metric, -1, d.conf-0.1
+				return true
+			}
+		}
+	}
+	if cat == "" {
+		// "30 and 32 fatalities": coordinated numbers share the noun after them
+		if s.isAny(nm.j, "and", "or", "to") {
+			for n := range s.nums {
+				if s.nums[n].i == nm.j+1 {
+					if t, tk, c, _ := s.rightWindow(&s.nums[n]); tk >= 0 && t.kind != kMetricVerb && c == "" {
+						d.metric, d.cue, d.cueNoun, d.conf = t.str, tk, true, d.conf-0.05
+						return true
+					}
+				}
+			}
+		}
+		// "2,268 and 2,255": the second of a pair is like the first
+		if len(drafts) > 0 && s.isAny(nm.i-1, "and", "or") {
+			prev := drafts[len(drafts)-1]
+			if s.nums[prev.num].j == nm.i-1 {
+				d.metric, d.cue, d.category, d.conf = prev.metric, prev.cue, prev.category, d.conf-0.05
 				return true
 			}
 		}
@@ -347,6 +381,17 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 			}
 		}
 	}
+	if cat == "" && s.isAny(nm.j, "had", "have", "has", "were", "was", "are", "is") && nm.j+1 < len(s.toks) {
+		k := nm.j + 1
+		for s.isAny(k, "been", "also", "not") {
+			k++
+		}
+		_, isCat := s.has(k, kCategory)
+		_, isVerb := s.has(k, kMetricVerb)
+		if !isCat && !isVerb && s.toks[k].kind == tWord && !s.isAny(k, "among", "killed", "recorded", "reported") {
+			return false // "56 had surrendered": another predicate
+		}
+	}
 	lt, lTok := s.leftCue(nm.i, cat != "")
 	// a number in a comparison takes the metric of the number compared with
 	if s.cmpSpan[nm.i] == 1 && len(drafts) > 0 && cat == "" {
@@ -357,7 +402,7 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 				break
 			}
 		}
-		if lTok < s.nums[prev.num].i {
+		if lTok < s.nums[prev.num].i || lTok == prev.cue {
 			d.metric, d.cue, d.category, d.conf = prev.metric, prev.cue, prev.category, d.conf-0.05
 			// "security personnel killed went from 33 to 16 and civilians from 38"
 			for k := s.nums[prev.num].j; k < nm.i; k++ {
@@ -433,7 +478,7 @@ func (s *sentence) regionHeaded(nm *numMention) bool {
 		k--
 	}
 	for _, rm := range s.regions {
-		if rm.j-1 == k && rm.code != "" {
+		if rm.j-1 == k && !rm.anaphor && !rm.nation {
 			return true
 		}
 	}
@@ -446,6 +491,9 @@ func (s *sentence) leftCue(i int, people bool) (tag, int) {
 	for k := i - 1; k >= 0; k-- {
 		if s.clause[k] != s.clause[i] {
 			break
+		}
+		if !people && (s.sub[k] != s.sub[i] || i-k > 20) {
+			break // a bare number reaches only a nearby word of its own sub-clause
 		}
 		for _, want := range []kind{kMetricVerb, kMetricNoun, kMetricWeak} {
 			t, ok := s.has(k, want)

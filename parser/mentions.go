@@ -269,6 +269,9 @@ func (s *sentence) wordNumber(i int) (int64, int, bool) {
 		if !okv {
 			break
 		}
+		if !seen && v.str == "scale" && cur == 0 {
+			return 0, 0, false // "Rs1 million": a scale word alone is no count
+		}
 		switch {
 		case v.str == "scale":
 			if cur == 0 {

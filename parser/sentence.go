@@ -229,6 +229,8 @@ func (s *sentence) structure() {
 			if s.isPunct(i, '-') {
 				u++
 			}
+		} else if s.isPunct(i, '"') {
+			u++ // a quotation is a clause of its own
 		} else if id := s.toks[i].id; id >= 0 && int(id) < len(s.lx.conj) && s.lx.conj[id] {
 			u++
 		}
