@@ -23,7 +23,7 @@ func init() { commands = append(commands, newBackfillCmd) }
 
 type backfillOptions struct {
 	source, publisher, country, published string
-	jobs                                  int
+	jobs, batch                           int
 	dryRun                                bool
 }
 
@@ -35,7 +35,7 @@ func newBackfillCmd() *cobra.Command {
 		Long: `backfill ingests every report file (.txt, .md, .html) under the given
 files, directories (walked recursively) or globs. --jobs workers read and
 parse in parallel; one writer stores the documents in batched
-transactions. Documents already stored are skipped before parsing, so an
+transactions (--batch-size documents or one second, whichever comes first). Documents already stored are skipped before parsing, so an
 interrupted backfill resumes when run again. Documents are labelled with
 --source (default "backfill"); when it names a configured source, that
 source's publisher and country are the defaults of --publisher and
@@ -59,6 +59,7 @@ Example:
 	f.StringVar(&o.country, "country", "", "country of the documents (default: the source's, or defaults.country)")
 	f.StringVar(&o.published, "published", "", "publication date YYYY-MM-DD for every document (default: from each file)")
 	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "number of parsing workers")
+	f.IntVar(&o.batch, "batch-size", 500, "documents per transaction (a transaction also commits every second)")
 	f.BoolVar(&o.dryRun, "dry-run", false, "parse without storing")
 	return cmd
 }
@@ -94,6 +95,9 @@ func (o backfillOptions) fileOptions(cfg *config.Config) (collector.FileOptions,
 	if o.jobs < 1 {
 		return fo, usageErrorf("invalid --jobs %d: want at least 1", o.jobs)
 	}
+	if o.batch < 1 {
+		return fo, usageErrorf("invalid --batch-size %d: want at least 1", o.batch)
+	}
 	return fo, nil
 }
 
@@ -110,7 +114,7 @@ func runBackfill(cmd *cobra.Command, paths []string, o backfillOptions) error {
 	if err != nil {
 		return err
 	}
-	b := &collector.Backfill{Logger: logger, File: fo, Jobs: o.jobs, DryRun: o.dryRun}
+	b := &collector.Backfill{Logger: logger, File: fo, Jobs: o.jobs, BatchSize: o.batch, DryRun: o.dryRun}
 	if !o.dryRun {
 		_, _, st, err := setup(cmd)
 		if err != nil {
