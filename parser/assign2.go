@@ -124,7 +124,7 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 	pick := s.regionAfter(nm)
 	for k := len(s.regions) - 1; k >= 0 && pick < 0; k-- {
 		rm := s.regions[k]
-		if rm.j > nm.i || s.clause[rm.i] != c || rm.negated || rm.compared {
+		if rm.j > nm.i || s.clause[rm.i] != c || rm.negated || rm.compared || rm.included {
 			continue
 		}
 		if s.betweenTotal(rm, nm) {
@@ -136,7 +136,7 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 	if pick < 0 {
 		seg := s.seg[nm.i]
 		for k, rm := range s.regions {
-			if rm.i < nm.j || s.clause[rm.i] != c || rm.negated || rm.compared || rm.anaphor && s.seg[rm.i] != seg {
+			if rm.i < nm.j || s.clause[rm.i] != c || rm.negated || rm.compared || rm.included || rm.anaphor && s.seg[rm.i] != seg {
 				continue
 			}
 			if s.seg[rm.i] == seg || s.seg[rm.i] == seg+1 && s.isPunct(rm.i-1, ',') && !s.numBetween(nm.j, rm.i) {
@@ -152,7 +152,7 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		return true
 	}
 	if pick < 0 {
-		d.region = st.ctx.Country
+		d.region = st.defaultRegion()
 		if code, ok := s.prevClauseRegion(c, st); ok {
 			d.region = code
 			d.conf -= 0.1
@@ -160,6 +160,14 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		return true
 	}
 	rm := s.regions[pick]
+	if s.inList(pick) {
+		return false // "Punjab and Sindh together": a sum over several places
+	}
+	if len(rm.code) == 2 && rm.code != st.ctx.Country && !s.is(rm.i-1, "in") {
+		// a foreign country named in passing ("attacks from Afghanistan")
+		d.region = st.defaultRegion()
+		return true
+	}
 	switch {
 	case rm.nation:
 		d.region = st.ctx.Country
@@ -191,6 +199,21 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 	return true
 }
 
+// inList reports whether region mention r is one of a coordinated list
+// ("Zamfara, Katsina, Kaduna and Niger states").
+func (s *sentence) inList(r int) bool {
+	rm := s.regions[r]
+	for k, o := range s.regions {
+		if k == r || o.negated || o.anaphor || o.nation || o.included {
+			continue
+		}
+		if o.j <= rm.i && s.onlyJoiners(o.j, rm.i) || rm.j <= o.i && s.onlyJoiners(rm.j, o.i) {
+			return true
+		}
+	}
+	return false
+}
+
 // prevClauseRegion returns the one region the previous clause was about
 // ("... fell from 85 to 20; one militant was wounded"); a list of regions
 // there does not carry over.
@@ -200,7 +223,7 @@ func (s *sentence) prevClauseRegion(c int, st *docState) (string, bool) {
 	}
 	code := ""
 	for _, rm := range s.regions {
-		if s.clause[rm.i] != c-1 || rm.negated || rm.compared {
+		if s.clause[rm.i] != c-1 || rm.negated || rm.compared || rm.included {
 			continue
 		}
 		r := rm.code
@@ -226,9 +249,13 @@ func (s *sentence) regionAfter(nm *numMention) int {
 		if _, ok := s.has(k, kMetricVerb); ok && !s.is(k, "reported") {
 			return -1
 		}
-		if s.isAny(k, "in") {
+		if s.isAny(k, "in", "from") {
+			at := k + 1
+			if s.is(at, "the") {
+				at++
+			}
 			for r, rm := range s.regions {
-				if rm.i == k+1 && !rm.anaphor && !rm.negated && !rm.compared {
+				if rm.i == at && !rm.anaphor && !rm.negated && !rm.compared {
 					return r
 				}
 			}
@@ -292,14 +319,14 @@ func (s *sentence) eachRegions(nm *numMention) []string {
 	collect := func(from, step int) {
 		k := from
 		for k >= 0 && k < len(s.toks) {
-			if s.isPunct(k, ',') || s.isAny(k, "and", "in") {
+			if s.isPunct(k, ',') || s.isAny(k, "and", "in", "from", "was", "were", "reported", "recorded") {
 				k += step
 				continue
 			}
 			hit := false
 			for _, rm := range s.regions {
 				if (step < 0 && rm.j-1 == k) || (step > 0 && rm.i == k) {
-					if rm.negated || rm.compared || rm.anaphor || rm.nation {
+					if rm.negated || rm.compared || rm.included || rm.anaphor || rm.nation {
 						return
 					}
 					found++

@@ -173,12 +173,21 @@ func (s *sentence) pairPeriods(i int, st *docState) (Period, Period, bool) {
 // did not see a single terrorist attack", "no other unit, including Sindh
 // and Punjab, recorded any militant attack".
 func (s *sentence) zeros(st *docState) {
-	if s.allMask&(1<<kNegator) == 0 {
-		return // every zero pattern needs a negation
+	if s.allMask&(1<<kNegator|1<<kZeroFree) == 0 {
+		return // every zero pattern needs a negation or "free of"
 	}
 	for k := 0; k < len(s.toks); k++ {
 		metric, at, ok := "", k, false
 		if t, has := s.has(k, kZeroTrigger); has && s.negatedBefore(k) {
+			if m, mk, found := s.metricNounAfter(k+t.n, 3); found {
+				metric, at, ok = m, mk, true
+			} else if k+t.n >= len(s.toks) || s.toks[k+t.n].kind == tPunct {
+				// "whereas Islamabad did not see any": the count named before
+				if m, found := s.metricNounBefore(k); found {
+					metric, at, ok = m, k+t.n-1, true
+				}
+			}
+		} else if t, has := s.has(k, kZeroFree); has {
 			if m, mk, found := s.metricNounAfter(k+t.n, 3); found {
 				metric, at, ok = m, mk, true
 			}
@@ -226,6 +235,15 @@ func (s *sentence) metricNounAfter(k, max int) (string, int, bool) {
 		}
 	}
 	return "", 0, false
+}
+
+func (s *sentence) metricNounBefore(k int) (string, bool) {
+	for j := k - 1; j >= 0; j-- {
+		if t, ok := s.has(j, kMetricNoun); ok {
+			return t.str, true
+		}
+	}
+	return "", false
 }
 
 func (s *sentence) zeroVerbAfter(k int) (int, bool) {

@@ -24,8 +24,14 @@ type docState struct {
 	cur               *Period // the period the text is currently about
 	lastUnit          Granularity
 	lastBy            map[Granularity]Period // the last period of each granularity
-	lastP             Period
-	lastStr           string
+	lastP      Period
+	lastStr    string
+	// focus is the region a document is about when its first figures are
+	// regional and it never names the country as a scope (a provincial
+	// assessment); figures without a place then belong to it.
+	focus       string
+	focusSet    bool
+	countrySeen bool
 	lastRegion        string // last region named explicitly (for "there", "the province")
 	lastBlock         bool   // the last place named was local or supra-national
 	prevCmp           *Period
@@ -41,6 +47,14 @@ func (st *docState) periodString(p Period) string {
 	}
 	st.lastP, st.lastStr = p, p.String()
 	return st.lastStr
+}
+
+// defaultRegion is the region of a figure whose text names no place.
+func (st *docState) defaultRegion() string {
+	if st.focus != "" && !st.countrySeen {
+		return st.focus
+	}
+	return st.ctx.Country
 }
 
 func (st *docState) currentYear() int {
@@ -96,7 +110,14 @@ func (lx *Lexicon) Extract(text string, ctx Context) []Figure {
 	var s sentence
 	for _, r := range sents {
 		s.analyse(lx, text, r[0], r[1], st)
+		n0 := len(st.figs)
 		s.extract(st)
+		if !st.focusSet && len(st.figs) > n0 {
+			st.focusSet = true
+			if r := st.figs[n0].Region; len(r) > 3 && r[:2] == st.ctx.Country {
+				st.focus = r
+			}
+		}
 		s.updateState(st)
 	}
 	relabelCasualties(st.figs)
@@ -154,9 +175,10 @@ func (s *sentence) updateState(st *docState) {
 	st.prevCmp = lastCmp
 	for _, rm := range s.regions {
 		switch {
-		case rm.anaphor || rm.negated || rm.compared:
-		case rm.nation:
+		case rm.anaphor || rm.negated || rm.compared || rm.included:
+		case rm.nation || rm.code == st.ctx.Country:
 			st.lastRegion, st.lastBlock = st.ctx.Country, false
+			st.countrySeen = true
 		case rm.code == "":
 			st.lastBlock = true
 		case len(rm.code) == 2 && rm.code != st.ctx.Country:

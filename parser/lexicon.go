@@ -54,6 +54,8 @@ const (
 	kCountry
 	kNumberWord
 	kToDate
+	kZeroFree
+	kRegionInclusion
 	numKinds
 )
 
@@ -121,6 +123,8 @@ type lexiconFile struct {
 	SingleEvents     []string         `yaml:"single_events"`
 	SameNumber       []string         `yaml:"same_number"`
 	ToDate           []string         `yaml:"to_date"`
+	ZeroFree         []string         `yaml:"zero_free"`
+	RegionInclusions []string         `yaml:"region_inclusions"`
 	Publishers       map[string]struct {
 		Category string `yaml:"category"`
 	} `yaml:"publishers"`
@@ -272,7 +276,7 @@ func (lx *Lexicon) addLexicon(lf *lexiconFile) error {
 		{lf.Nationwide, kNationwide}, {lf.Local, kLocal}, {lf.Distributors, kDistributor},
 		{lf.Respectively, kRespectively}, {lf.Negators, kNegator}, {lf.ZeroTriggers, kZeroTrigger},
 		{lf.ZeroVerbs, kZeroVerb}, {lf.SingleEvents, kSingleEvent}, {lf.SameNumber, kSameNumber},
-		{lf.ToDate, kToDate},
+		{lf.ToDate, kToDate}, {lf.ZeroFree, kZeroFree}, {lf.RegionInclusions, kRegionInclusion},
 	}
 	for _, l := range lists {
 		lx.addAll(l.ws, tag{kind: l.k})

@@ -160,6 +160,13 @@ func (s *sentence) findRegions(st *docState) {
 			if _, _, ok := s.endsAt(i, kRegionComparison); ok && !rm.negated {
 				rm.compared = true
 			}
+			if _, _, ok := s.endsAt(i, kRegionInclusion); ok {
+				rm.included = true
+			} else if i >= 2 && s.isAny(i-1, "the", "its") {
+				if _, _, ok := s.endsAt(i-1, kRegionInclusion); ok {
+					rm.included = true
+				}
+			}
 		}
 		s.regions = append(s.regions, rm)
 		i += best.n - 1

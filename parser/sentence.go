@@ -33,6 +33,7 @@ type regionMention struct {
 	compared bool   // "as Balochistan"
 	anaphor  bool   // "there", "the province": resolved to the previous region
 	nation   bool   // "nationwide": the default country
+	included bool   // "KP, including its merged districts": part of another place
 }
 
 // numMention is a number found in a sentence.
