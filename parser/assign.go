@@ -62,6 +62,9 @@ func (s *sentence) extract(st *docState) {
 		if d.metric != MetricArrests && d.metric != MetricAbductions && s.subHas(nm.i, kRestrictor) {
 			continue // a sub-type, a rate or a threshold
 		}
+		if d.metric != MetricAttacks && s.subHas(nm.i, kSingleEvent) {
+			continue // the toll of one event
+		}
 		if !s.categoryFor(&d, drafts, st) {
 			continue
 		}

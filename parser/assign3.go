@@ -77,6 +77,16 @@ func (s *sentence) periodFor(d *draft, st *docState) bool {
 				}
 			}
 		}
+		for _, pm := range s.periods {
+			// "up from 33 civilians and down from 56 personnel in 2020"
+			if pm.cmp && pm.i > nm.i && s.clause[pm.i] == s.clause[nm.i] && pm.kind == pmNormal {
+				if p, ok := s.resolveAt(pm, st); ok {
+					d.period = p
+					d.conf -= 0.15
+					return true
+				}
+			}
+		}
 		if st.prevCmp != nil {
 			d.period = *st.prevCmp
 			d.conf -= 0.15
@@ -98,6 +108,9 @@ func (s *sentence) periodFor(d *draft, st *docState) bool {
 		if pm.kind == pmDay {
 			return false // a day's events, not a period's count
 		}
+	}
+	if s.allMask&(1<<kDay) != 0 {
+		return false // "on Tuesday", "at the weekend"
 	}
 	if st.cur != nil {
 		d.period = *st.cur
@@ -312,7 +325,20 @@ func (s *sentence) pairs(drafts []draft, st *docState) {
 		if b.metric == "" {
 			b.metric = drafts[a].metric
 		}
+		if !s.regionBetween(na.j, nb.i) {
+			b.region = st.defaultRegion() // "7 of the 12 attacks" in KP: 12 is national
+			b.regions = nil
+		}
 	}
+}
+
+func (s *sentence) regionBetween(a, b int) bool {
+	for _, rm := range s.regions {
+		if rm.i >= a && rm.j <= b {
+			return true
+		}
+	}
+	return false
 }
 
 // respectively maps "30 and 32 fatalities respectively" onto the list of

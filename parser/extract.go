@@ -21,7 +21,8 @@ func Extract(text string, ctx Context) []Figure {
 type docState struct {
 	ctx               Context
 	pub               time.Time
-	cur               *Period // the period the text is currently about
+	cur        *Period // the period the text is currently about
+	main       *Period // the first period the text is about; earlier ones are history
 	lastUnit          Granularity
 	lastBy            map[Granularity]Period // the last period of each granularity
 	lastP      Period
@@ -151,6 +152,14 @@ func relabelCasualties(figs []Figure) {
 // updateState carries the sentence's period and region to the next ones.
 func (s *sentence) updateState(st *docState) {
 	var lastCmp *Period
+	// a sentence about one event or one day does not move the document's
+	// period ("during Friday prayers ... this year")
+	incident := s.allMask&(1<<kSingleEvent) != 0
+	for _, pm := range s.periods {
+		if pm.kind == pmDay {
+			incident = true
+		}
+	}
 	for _, pm := range s.periods {
 		if pm.kind == pmReference || pm.kind == pmDay {
 			continue
@@ -164,8 +173,14 @@ func (s *sentence) updateState(st *docState) {
 			lastCmp = &pp
 			continue
 		}
-		if p.Granularity == Range {
-			continue
+		if p.Granularity == Range || incident || s.is(pm.j, "alone") {
+			continue // "the second quarter alone": a part, not the subject
+		}
+		if st.main == nil {
+			pp := p
+			st.main = &pp
+		} else if !p.End.After(st.main.Start) {
+			continue // "In 2020, the think tank had recorded ...": history
 		}
 		pp := p
 		st.cur = &pp

@@ -25,8 +25,9 @@ func (s *sentence) markComparisons() {
 		// "over" and "on" compare only before a period ("over January",
 		// "on the previous month")
 		if s.isAny(i, "over", "on") && t.n == 1 {
-			if _, ok := s.periodStarting(i + 1); !ok {
-				continue
+			pm, ok := s.periodStarting(i + 1)
+			if !ok || !pm.valid || i == 0 || s.isPunct(i-1) || s.is(i+1, "the") && s.isAny(i+2, "past", "last") {
+				continue // "over the past six months" is a duration
 			}
 		}
 		isFrom := s.is(i+t.n-1, "from")
