@@ -62,6 +62,9 @@ func (s *sentence) extract(st *docState) {
 		if d.metric != MetricArrests && d.metric != MetricAbductions && s.subHas(nm.i, kRestrictor) {
 			continue // a sub-type, a rate or a threshold
 		}
+		if s.segHas(nm.i, kThreshold) {
+			continue // "went past 600"
+		}
 		if d.metric != MetricAttacks && s.subHas(nm.i, kSingleEvent) {
 			continue // the toll of one event
 		}
@@ -160,7 +163,20 @@ func (s *sentence) exclude(k int) {
 		nm.skip = true
 		return
 	}
+}
+
+// segHas reports whether the comma segment of token i contains a phrase of kind k.
+func (s *sentence) segHas(i int, k kind) bool {
+	if s.allMask&(1<<k) == 0 {
+		return false
 	}
+	for j := range s.toks {
+		if s.seg[j] == s.seg[i] && s.hasAt(j, k) {
+			return true
+		}
+	}
+	return false
+}
 
 // subHas reports whether the sub-clause of token i contains a phrase of kind k.
 func (s *sentence) subHas(i int, k kind) bool {
@@ -305,8 +321,10 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 	nm := &s.nums[d.num]
 	mt, mTok, cat, cTok := s.rightWindow(nm)
-	if cat == "none" {
-		return false
+	if cat == "none" && !(mTok >= 0 && (mt.str == MetricArrests || mt.str == MetricAbductions)) {
+		if t, _, ok := s.rightCue(nm); !ok || t.str != MetricArrests && t.str != MetricAbductions {
+			return false
+		}
 	}
 	if cat != "" {
 		d.category = cat

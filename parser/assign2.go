@@ -19,7 +19,11 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 	if d.category == "" && d.cue >= 0 {
 		d.category = s.cueCategory(d.cue)
 	}
-	if d.category == "" && !d.object {
+	if d.category == "" && d.object && s.isAny(d.cue, "lost", "losing", "suffered") {
+		d.object = false // a loss: whose loss the subject says
+	}
+	if (d.category == "" || d.category == "none" && s.isAny(d.cue, "lost", "losing")) && !d.object {
+		d.category = ""
 		if c, ok := s.leftCategory(nm.i, d.cue); ok {
 			d.category = c
 			d.conf -= 0.1
@@ -89,15 +93,37 @@ func (s *sentence) leftCategory(i, cue int) (string, bool) {
 		if !ok || k+c.n > i {
 			continue
 		}
-		if cue >= 0 && s.seg[k] != s.seg[i] {
-			break
-		}
-		if c.str == "all" || c.str == "none" || s.owned(k) {
+		if cue >= 0 && s.seg[k] != s.seg[i] && !(s.clauseSubject(k) && s.sub[k] == s.sub[i]) {
 			continue
+		}
+		if c.str == "all" || c.str == "none" || s.owned(k) || s.hasAt(k+c.n, kMetricNoun) || s.hasAt(k+c.n, kMetricWeak) {
+			continue // "militant attacks": an adjective, not the people counted
+		}
+		if s.mixedCategory(k, c) {
+			return "none", true // "Civilians and security personnel made up 698"
 		}
 		return c.str, true
 	}
 	return "", false
+}
+
+// clauseSubject reports whether the category at k opens its clause
+// ("Militants suffered the heaviest losses, with 412 killed").
+func (s *sentence) clauseSubject(k int) bool {
+	return k == 0 || s.clause[k-1] != s.clause[k]
+}
+
+// mixedCategory reports whether the category at k is coordinated with a
+// different one ("civilians and security personnel"): the group fits no
+// single category.
+func (s *sentence) mixedCategory(k int, c tag) bool {
+	j := k + c.n
+	if s.isAny(j, "and", "or") && !s.numBefore(k) {
+		if o, ok := s.has(j+1, kCategory); ok && o.str != c.str && o.str != "all" && o.str != "none" {
+			return true
+		}
+	}
+	return false
 }
 
 // owned reports whether the category word at k belongs to a number before it.

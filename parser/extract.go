@@ -19,20 +19,20 @@ func Extract(text string, ctx Context) []Figure {
 // docState carries what earlier sentences established: the current period,
 // the last region, the last comparison period.
 type docState struct {
-	ctx               Context
-	pub               time.Time
-	cur        *Period // the period the text is currently about
-	main       *Period // the first period the text is about; earlier ones are history
-	lastUnit          Granularity
-	lastBy            map[Granularity]Period // the last period of each granularity
-	lastP      Period
-	lastStr    string
+	ctx      Context
+	pub      time.Time
+	cur      *Period // the period the text is currently about
+	main     *Period // the first period the text is about; earlier ones are history
+	lastUnit Granularity
+	lastBy   map[Granularity]Period // the last period of each granularity
+	lastP    Period
+	lastStr  string
 	// focus is the region a document is about when its first figures are
 	// regional and it never names the country as a scope (a provincial
 	// assessment); figures without a place then belong to it.
-	focus       string
-	focusSet    bool
-	countrySeen bool
+	focus             string
+	focusSet          bool
+	countrySeen       bool
 	lastRegion        string // last region named explicitly (for "there", "the province")
 	lastBlock         bool   // the last place named was local or supra-national
 	prevCmp           *Period

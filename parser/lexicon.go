@@ -56,6 +56,7 @@ const (
 	kToDate
 	kZeroFree
 	kRegionInclusion
+	kThreshold
 	numKinds
 )
 
@@ -125,6 +126,7 @@ type lexiconFile struct {
 	ToDate           []string         `yaml:"to_date"`
 	ZeroFree         []string         `yaml:"zero_free"`
 	RegionInclusions []string         `yaml:"region_inclusions"`
+	Thresholds       []string         `yaml:"thresholds"`
 	Publishers       map[string]struct {
 		Category string `yaml:"category"`
 	} `yaml:"publishers"`
@@ -276,7 +278,7 @@ func (lx *Lexicon) addLexicon(lf *lexiconFile) error {
 		{lf.Nationwide, kNationwide}, {lf.Local, kLocal}, {lf.Distributors, kDistributor},
 		{lf.Respectively, kRespectively}, {lf.Negators, kNegator}, {lf.ZeroTriggers, kZeroTrigger},
 		{lf.ZeroVerbs, kZeroVerb}, {lf.SingleEvents, kSingleEvent}, {lf.SameNumber, kSameNumber},
-		{lf.ToDate, kToDate}, {lf.ZeroFree, kZeroFree}, {lf.RegionInclusions, kRegionInclusion},
+		{lf.ToDate, kToDate}, {lf.ZeroFree, kZeroFree}, {lf.RegionInclusions, kRegionInclusion}, {lf.Thresholds, kThreshold},
 	}
 	for _, l := range lists {
 		lx.addAll(l.ws, tag{kind: l.k})
