@@ -31,8 +31,9 @@ type docState struct {
 	// regional and it never names the country as a scope (a provincial
 	// assessment); figures without a place then belong to it.
 	focus             string
-	focusSet          bool
-	countrySeen       bool
+	focusSet    bool
+	countrySeen bool
+	places      map[string]bool // subnational regions named so far
 	lastRegion        string // last region named explicitly (for "there", "the province")
 	lastBlock         bool   // the last place named was local or supra-national
 	prevCmp           *Period
@@ -52,7 +53,7 @@ func (st *docState) periodString(p Period) string {
 
 // defaultRegion is the region of a figure whose text names no place.
 func (st *docState) defaultRegion() string {
-	if st.focus != "" && !st.countrySeen {
+	if st.focus != "" && !st.countrySeen && len(st.places) <= 1 {
 		return st.focus
 	}
 	return st.ctx.Country
@@ -97,6 +98,12 @@ func (st *docState) resolve(pm periodMention) (Period, bool) {
 
 // Extract is Extract with this lexicon.
 func (lx *Lexicon) Extract(text string, ctx Context) []Figure {
+	return lx.extract(text, ctx, nil)
+}
+
+// extract runs the sentences in order; trace, when set, sees each analysed
+// sentence and the figures it gave (for debugging tests).
+func (lx *Lexicon) extract(text string, ctx Context, trace func(s *sentence, st *docState, figs []Figure)) []Figure {
 	st := &docState{ctx: ctx, pub: ctx.Published, lastBy: map[Granularity]Period{}}
 	st.figs = make([]Figure, 0, 16+len(text)/256)
 	if st.pub.IsZero() {
@@ -118,6 +125,9 @@ func (lx *Lexicon) Extract(text string, ctx Context) []Figure {
 			if r := st.figs[n0].Region; len(r) > 3 && r[:2] == st.ctx.Country {
 				st.focus = r
 			}
+		}
+		if trace != nil {
+			trace(&s, st, st.figs[n0:])
 		}
 		s.updateState(st)
 	}
@@ -200,6 +210,12 @@ func (s *sentence) updateState(st *docState) {
 			// a foreign country named in passing is not the scope
 		default:
 			st.lastRegion, st.lastBlock = rm.code, false
+			if len(rm.code) > 2 {
+				if st.places == nil {
+					st.places = map[string]bool{}
+				}
+				st.places[rm.code] = true
+			}
 		}
 	}
 }

@@ -57,6 +57,7 @@ const (
 	kZeroFree
 	kRegionInclusion
 	kThreshold
+	kOrganisation
 	numKinds
 )
 
@@ -127,6 +128,7 @@ type lexiconFile struct {
 	ZeroFree         []string         `yaml:"zero_free"`
 	RegionInclusions []string         `yaml:"region_inclusions"`
 	Thresholds       []string         `yaml:"thresholds"`
+	Organisations    []string         `yaml:"organisations"`
 	Publishers       map[string]struct {
 		Category string `yaml:"category"`
 	} `yaml:"publishers"`
@@ -278,7 +280,7 @@ func (lx *Lexicon) addLexicon(lf *lexiconFile) error {
 		{lf.Nationwide, kNationwide}, {lf.Local, kLocal}, {lf.Distributors, kDistributor},
 		{lf.Respectively, kRespectively}, {lf.Negators, kNegator}, {lf.ZeroTriggers, kZeroTrigger},
 		{lf.ZeroVerbs, kZeroVerb}, {lf.SingleEvents, kSingleEvent}, {lf.SameNumber, kSameNumber},
-		{lf.ToDate, kToDate}, {lf.ZeroFree, kZeroFree}, {lf.RegionInclusions, kRegionInclusion}, {lf.Thresholds, kThreshold},
+		{lf.ToDate, kToDate}, {lf.ZeroFree, kZeroFree}, {lf.RegionInclusions, kRegionInclusion}, {lf.Thresholds, kThreshold}, {lf.Organisations, kOrganisation},
 	}
 	for _, l := range lists {
 		lx.addAll(l.ws, tag{kind: l.k})

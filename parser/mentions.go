@@ -31,6 +31,11 @@ func (s *sentence) markComparisons() {
 			}
 		}
 		isFrom := s.is(i+t.n-1, "from")
+		if t.n == 1 && isFrom && !s.isNumberStart(i+1) && !s.hasAt(i+1, kQualifier) {
+			if _, ok := s.periodStarting(i + 1); !ok {
+				continue // "fatalities from organized violence"
+			}
+		}
 		id++
 		j := i + t.n
 		depth := 0
@@ -120,6 +125,10 @@ func (s *sentence) findRegions(st *docState) {
 	s.regions = s.regions[:0]
 	n := len(s.toks)
 	for i := 0; i < n; i++ {
+		if t, ok := s.has(i, kOrganisation); ok {
+			i += t.n - 1 // a place inside an organisation's name is no scope
+			continue
+		}
 		var best tag
 		found := false
 		for _, t := range s.ann[i] {
@@ -137,6 +146,9 @@ func (s *sentence) findRegions(st *docState) {
 			continue // existential "there were 12 attacks"
 		}
 		if i == 0 && best.kind != kAnaphor && (s.isPunct(best.n, ':') || s.isPunct(best.n, ',') && s.dateAfter(best.n+1)) {
+			if best.kind == kCountry && best.str == st.ctx.Country {
+				st.countrySeen = true // "Nigeria: ..."
+			}
 			continue // a dateline: "ISLAMABAD:", "Islamabad, August 1, 2019:"
 		}
 		rm := regionMention{i: i, j: i + best.n}
