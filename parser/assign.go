@@ -147,7 +147,7 @@ func (s *sentence) exclude(k int) {
 	if nm.skip {
 		return
 	}
-	if _, ok := s.has(nm.j, kNotCountAfter); ok {
+	if _, ok := s.has(nm.j, kNotCountAfter); ok && !(s.is(nm.j, "times") && s.isAny(nm.i-1, "struck", "attacked", "hit")) {
 		nm.skip = true
 		return
 	}
@@ -412,6 +412,17 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 		if !isCat && !isVerb && s.toks[k].kind == tWord && !s.isAny(k, "among", "killed", "recorded", "reported") {
 			return false // "56 had surrendered": another predicate
 		}
+	}
+	if cat == "" && (s.is(nm.j, "took") && s.is(nm.j+1, "place") || s.isAny(nm.j, "occurred", "happened")) {
+		if m, ok := s.metricNounBefore(nm.i); ok && m == MetricAttacks {
+			d.metric, d.conf = MetricAttacks, d.conf-0.1 // "while 96 took place in ..."
+			return true
+		}
+	}
+	// "struck 11 times": attacks
+	if s.is(nm.j, "times") && s.isAny(nm.i-1, "struck", "attacked", "hit") {
+		d.metric, d.conf = MetricAttacks, d.conf-0.1
+		return true
 	}
 	lt, lTok := s.leftCue(nm.i, cat != "")
 	// a number in a comparison takes the metric of the number compared with

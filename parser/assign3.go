@@ -13,6 +13,22 @@ func (s *sentence) periodFor(d *draft, st *docState) bool {
 		}
 		return !pm.cmp || (inCmp && s.cmpID[pm.i] == cmpID)
 	}
+	// "in the last quarter of 2023, when 139 people had died": the period
+	// right before ", when" owns the clause
+	for k := nm.i - 1; k >= 1 && s.clause[k] == s.clause[nm.i]; k-- {
+		if s.isPunct(k) && !s.isPunct(k, ',') {
+			break
+		}
+		if s.is(k, "when") && s.isPunct(k-1, ',') {
+			if pm, ok := s.periodEnding(k - 1); ok && (pm.kind == pmNormal || pm.kind == pmCurrent) {
+				if p, ok := s.resolveAt(pm, st); ok {
+					d.period = p
+					return true
+				}
+			}
+			break
+		}
+	}
 	// "stayed at eight in both months"
 	for k := nm.j; k < len(s.toks) && k <= nm.j+4; k++ {
 		if _, ok := s.has(k, kBothPeriods); ok {
@@ -118,6 +134,15 @@ func (s *sentence) periodFor(d *draft, st *docState) bool {
 		return true
 	}
 	return false
+}
+
+func (s *sentence) periodEnding(k int) (periodMention, bool) {
+	for _, pm := range s.periods {
+		if pm.j == k {
+			return pm, true
+		}
+	}
+	return periodMention{}, false
 }
 
 func (s *sentence) periodStarting(k int) (periodMention, bool) {

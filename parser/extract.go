@@ -132,7 +132,50 @@ func (lx *Lexicon) extract(text string, ctx Context, trace func(s *sentence, st 
 		s.updateState(st)
 	}
 	relabelCasualties(st.figs)
+	st.figs = dropSplitCasualties(st.figs)
 	return finish(st.figs)
+}
+
+// dropSplitCasualties removes a casualties total that the text also gives
+// split into deaths and injuries ("1,534 casualties ... 924 people were
+// killed and 610 injured").
+func dropSplitCasualties(figs []Figure) []Figure {
+	type key struct{ period, category, region string }
+	deaths, injuries := map[key][]int64{}, map[key][]int64{}
+	has := false
+	for _, f := range figs {
+		k := key{f.Period, f.Category, f.Region}
+		switch f.Metric {
+		case MetricDeaths:
+			deaths[k] = append(deaths[k], f.Value)
+		case MetricInjuries:
+			injuries[k] = append(injuries[k], f.Value)
+		case MetricCasualties:
+			has = true
+		}
+	}
+	if !has {
+		return figs
+	}
+	out := figs[:0]
+	for _, f := range figs {
+		if f.Metric == MetricCasualties && sumOf(deaths[key{f.Period, f.Category, f.Region}], injuries[key{f.Period, f.Category, f.Region}], f.Value) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func sumOf(a, b []int64, v int64) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x+y == v {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // relabelCasualties turns "casualties" into deaths where the text plainly
