@@ -162,7 +162,7 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 	if pick < 0 {
 		seg := s.seg[nm.i]
 		for k, rm := range s.regions {
-			if rm.i < nm.j || s.clause[rm.i] != c || rm.negated || rm.compared || rm.included || rm.anaphor && s.seg[rm.i] != seg {
+			if rm.i < nm.j || s.clause[rm.i] != c || rm.negated || rm.compared || rm.included || rm.anaphor && (s.seg[rm.i] != seg || s.isAny(rm.i, "they", "these", "those")) {
 				continue
 			}
 			if s.seg[rm.i] == seg || s.seg[rm.i] == seg+1 && s.isPunct(rm.i-1, ',') && !s.numBetween(nm.j, rm.i) {
@@ -230,7 +230,7 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 func (s *sentence) inList(r int) bool {
 	rm := s.regions[r]
 	for k, o := range s.regions {
-		if k == r || o.negated || o.anaphor || o.nation || o.included {
+		if k == r || o.negated || o.anaphor || o.nation || o.included || o.code == "" {
 			continue
 		}
 		if o.j <= rm.i && s.onlyJoiners(o.j, rm.i) || rm.j <= o.i && s.onlyJoiners(rm.j, o.i) {

@@ -125,7 +125,7 @@ func (s *sentence) periodFor(d *draft, st *docState) bool {
 			return false // a day's events, not a period's count
 		}
 	}
-	if s.allMask&(1<<kDay) != 0 {
+	if s.segHas(nm.i, kDay) {
 		return false // "on Tuesday", "at the weekend"
 	}
 	if st.cur != nil {

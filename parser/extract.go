@@ -31,11 +31,11 @@ type docState struct {
 	// regional and it never names the country as a scope (a provincial
 	// assessment); figures without a place then belong to it.
 	focus             string
-	focusSet    bool
-	countrySeen bool
-	places      map[string]bool // subnational regions named so far
-	lastRegion        string // last region named explicitly (for "there", "the province")
-	lastBlock         bool   // the last place named was local or supra-national
+	focusSet          bool
+	countrySeen       bool
+	places            map[string]bool // subnational regions named so far
+	lastRegion        string          // last region named explicitly (for "there", "the province")
+	lastBlock         bool            // the last place named was local or supra-national
 	prevCmp           *Period
 	publisherCategory string
 	figs              []Figure
@@ -207,7 +207,7 @@ func (s *sentence) updateState(st *docState) {
 	var lastCmp *Period
 	// a sentence about one event or one day does not move the document's
 	// period ("during Friday prayers ... this year")
-	incident := s.allMask&(1<<kSingleEvent) != 0
+	incident := s.allMask&(1<<kSingleEvent|1<<kRestrictor) != 0
 	for _, pm := range s.periods {
 		if pm.kind == pmDay {
 			incident = true

@@ -1,5 +1,7 @@
 package parser
 
+import "time"
+
 // grammarWords are words the code's grammar refers to; they get vocabulary
 // ids so that token comparisons are integer comparisons.
 var grammarWords = []string{"took", "place", "occurred", "happened", "times", "struck", "beginning", "start", "alone", "averaged", "lost", "suffered", "though", "although", "corresponding", "month", "months", "year", "years", "quarter", "quarters", "half", "halves", "of", "the", "this", "that", "last", "past", "previous", "preceding", "current", "before", "earlier", "ago", "in", "during", "for", "over", "period", "between", "and", "to", "from", "a", "an", "same", "one", "calendar", "so", "far", "q1", "q2", "q3", "q4", "h1", "h2", "whom", "them", "which", "out", "among", "being", "were", "was", "are", "is", "had", "have", "has", "been", "got", "also", "more", "while", "whereas", "but", "with", "each", "level", "levels", "by", "on", "at", "across", "since", "than", "as", "after", "when", "who", "it", "further", "another", "first", "second", "third", "fourth", "six", "three", "nine", "eleven", "twelve", "under", "through", "till", "until", "up", "within", "into", "or", "other", "others", "its", "their", "all", "both", "number", "numbered", "totalled", "totaled", "stood", "came", "put", "reached", "reaching", "rose", "fell", "climbed", "dropped", "stayed", "remained", "went", "jumped", "declined", "surged", "increased", "decreased", "people", "they", "these", "those", "there", "where", "what", "not", "no", "any", "single", "only", "least", "most", "monthly", "annual", "quarterly", "yearly", "fiscal", "weeks", "days", "week", "day", "decade", "opening", "closing", "final", "latter", "former", "then", "thus", "so-far", "year-to-date", "ytd", "up", "down", "against", "compared", "recorded", "reported"}
@@ -28,7 +30,9 @@ func (s *sentence) findPeriods(st *docState) {
 		if (pm.kind == pmNormal || pm.kind == pmCurrent) && pm.i >= 2 && s.is(pm.i-1, "of") && s.isAny(pm.i-2, "month", "months", "quarter", "year", "week", "day") {
 			pm.kind = pmFrame // "the bloodiest month of the first quarter of 2016"
 		}
-		if pm.kind == pmNormal || pm.kind == pmFrame {
+		if ytd, ok := s.sinceToDate(pm, st); ok {
+			pm = ytd // "Since January, 79 Maoists have been killed"
+		} else if pm.kind == pmNormal || pm.kind == pmFrame {
 			if s.referenceBefore(pm.i) {
 				pm.kind = pmReference
 			}
@@ -52,6 +56,34 @@ func (s *sentence) findPeriods(st *docState) {
 		s.periods = append(s.periods, pm)
 		i = pm.j
 	}
+}
+
+// sinceToDate reads "since January" and "since the beginning of the year"
+// in a text published that year as a count from that month up to the last
+// month before publication.
+func (s *sentence) sinceToDate(pm periodMention, st *docState) (periodMention, bool) {
+	k := pm.i - 1
+	start := -1
+	switch {
+	case s.is(k, "since") && pm.valid && pm.p.Granularity == Month:
+		start = int(pm.p.Start.Month())
+		if pm.p.Start.Year() != st.pub.Year() {
+			return pm, false
+		}
+	case s.is(k, "of") && s.isAny(k-1, "beginning", "start") && s.is(k-2, "the") && s.is(k-3, "since") && !pm.valid && pm.unit == Year:
+		start = 1
+		pm.i = k - 3
+	default:
+		return pm, false
+	}
+	end := containing(Month, st.pub).Start
+	first := time.Date(st.pub.Year(), time.Month(start), 1, 0, 0, 0, 0, time.UTC)
+	if !end.After(first) {
+		return pm, false
+	}
+	pm.kind, pm.valid = pmNormal, true
+	pm.p = normalise(Period{Start: first, End: end, Granularity: Range})
+	return pm, true
 }
 
 // referenceBefore reports a reference marker shortly before token i in the
