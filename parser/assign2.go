@@ -268,7 +268,7 @@ func (s *sentence) prevClauseRegion(c int, st *docState) (string, bool) {
 // "a single attack in Azad Jammu and Kashmir", "the one attack reported in
 // Punjab", "609 in Fata".
 func (s *sentence) regionAfter(nm *numMention) int {
-	for k := nm.j; k < len(s.toks) && k <= nm.j+4; k++ {
+	for k := nm.j; k < len(s.toks) && k <= nm.j+7; k++ {
 		if s.toks[k].kind != tWord {
 			return -1
 		}
@@ -285,7 +285,6 @@ func (s *sentence) regionAfter(nm *numMention) int {
 					return r
 				}
 			}
-			return -1
 		}
 	}
 	return -1

@@ -4,11 +4,11 @@ import "time"
 
 // grammarWords are words the code's grammar refers to; they get vocabulary
 // ids so that token comparisons are integer comparisons.
-var grammarWords = []string{"took", "place", "occurred", "happened", "times", "struck", "beginning", "start", "alone", "averaged", "lost", "suffered", "though", "although", "corresponding", "month", "months", "year", "years", "quarter", "quarters", "half", "halves", "of", "the", "this", "that", "last", "past", "previous", "preceding", "current", "before", "earlier", "ago", "in", "during", "for", "over", "period", "between", "and", "to", "from", "a", "an", "same", "one", "calendar", "so", "far", "q1", "q2", "q3", "q4", "h1", "h2", "whom", "them", "which", "out", "among", "being", "were", "was", "are", "is", "had", "have", "has", "been", "got", "also", "more", "while", "whereas", "but", "with", "each", "level", "levels", "by", "on", "at", "across", "since", "than", "as", "after", "when", "who", "it", "further", "another", "first", "second", "third", "fourth", "six", "three", "nine", "eleven", "twelve", "under", "through", "till", "until", "up", "within", "into", "or", "other", "others", "its", "their", "all", "both", "number", "numbered", "totalled", "totaled", "stood", "came", "put", "reached", "reaching", "rose", "fell", "climbed", "dropped", "stayed", "remained", "went", "jumped", "declined", "surged", "increased", "decreased", "people", "they", "these", "those", "there", "where", "what", "not", "no", "any", "single", "only", "least", "most", "monthly", "annual", "quarterly", "yearly", "fiscal", "weeks", "days", "week", "day", "decade", "opening", "closing", "final", "latter", "former", "then", "thus", "so-far", "year-to-date", "ytd", "up", "down", "against", "compared", "recorded", "reported"}
+var grammarWords = []string{"because", "full", "whole", "entire", "took", "place", "occurred", "happened", "times", "struck", "beginning", "start", "alone", "averaged", "lost", "suffered", "though", "although", "corresponding", "month", "months", "year", "years", "quarter", "quarters", "half", "halves", "of", "the", "this", "that", "last", "past", "previous", "preceding", "current", "before", "earlier", "ago", "in", "during", "for", "over", "period", "between", "and", "to", "from", "a", "an", "same", "one", "calendar", "so", "far", "q1", "q2", "q3", "q4", "h1", "h2", "whom", "them", "which", "out", "among", "being", "were", "was", "are", "is", "had", "have", "has", "been", "got", "also", "more", "while", "whereas", "but", "with", "each", "level", "levels", "by", "on", "at", "across", "since", "than", "as", "after", "when", "who", "it", "further", "another", "first", "second", "third", "fourth", "six", "three", "nine", "eleven", "twelve", "under", "through", "till", "until", "up", "within", "into", "or", "other", "others", "its", "their", "all", "both", "number", "numbered", "totalled", "totaled", "stood", "came", "put", "reached", "reaching", "rose", "fell", "climbed", "dropped", "stayed", "remained", "went", "jumped", "declined", "surged", "increased", "decreased", "people", "they", "these", "those", "there", "where", "what", "not", "no", "any", "single", "only", "least", "most", "monthly", "annual", "quarterly", "yearly", "fiscal", "weeks", "days", "week", "day", "decade", "opening", "closing", "final", "latter", "former", "then", "thus", "so-far", "year-to-date", "ytd", "up", "down", "against", "compared", "recorded", "reported"}
 
 // periodStarters are the words a period expression can begin with (besides
 // numbers, months and ordinals).
-var periodStarters = []string{"between", "from", "the", "a", "this", "that", "last", "past", "previous", "preceding", "current", "same", "corresponding", "month", "quarter", "year", "period", "half", "q1", "q2", "q3", "q4", "h1", "h2"}
+var periodStarters = []string{"full", "whole", "entire", "between", "from", "the", "a", "this", "that", "last", "past", "previous", "preceding", "current", "same", "corresponding", "month", "quarter", "year", "period", "half", "q1", "q2", "q3", "q4", "h1", "h2"}
 
 // findPeriods finds the period expressions of the sentence.
 func (s *sentence) findPeriods(st *docState) {
@@ -402,6 +402,18 @@ func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 	if s.is(i, "this") && s.is(i+1, "one") {
 		pm.j, pm.kind, pm.valid = i+2, pmCurrent, false
 		return pm, true
+	}
+	if s.is(i, "the") && s.isAny(i+1, "full", "whole", "entire") {
+		if s.is(i+2, "of") { // "the whole of 2023"
+			if y, ok := s.yearAt(i + 3); ok {
+				pm.j, pm.p = i+4, unitPeriod(Year, y, 1)
+				return pm, true
+			}
+		}
+		if s.isAny(i+2, "year") { // "for the full year"
+			pm.j, pm.kind, pm.valid, pm.unit = i+3, pmCurrent, false, Year
+			return pm, true
+		}
 	}
 	if s.is(i, "a") && s.isAny(i+1, "quarter", "half") && s.is(i+2, "of") {
 		return pm, false // "a quarter of casualties"

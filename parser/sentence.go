@@ -234,6 +234,8 @@ func (s *sentence) structure() {
 			u++ // a quotation is a clause of its own
 		} else if id := s.toks[i].id; id >= 0 && int(id) < len(s.lx.conj) && s.lx.conj[id] {
 			u++
+		} else if i > 0 && s.isPunct(i-1, ',') && (s.isAny(i, "because", "after") || s.is(i, "as") && !s.isAny(i+1, "against", "well", "many", "much", "compared")) {
+			u++ // ", as armed groups clashed ...": a clause of its own
 		}
 		s.clause[i] = c
 		s.seg[i] = g
