@@ -110,7 +110,16 @@ func (s *sentence) leftCategory(i, cue int) (string, bool) {
 // clauseSubject reports whether the category at k opens its clause
 // ("Militants suffered the heaviest losses, with 412 killed").
 func (s *sentence) clauseSubject(k int) bool {
-	return k == 0 || s.clause[k-1] != s.clause[k]
+	if !(k == 0 || s.clause[k-1] != s.clause[k]) {
+		return false
+	}
+	c, _ := s.has(k, kCategory)
+	for j := k + c.n; j < len(s.toks) && j <= k+c.n+2; j++ {
+		if s.hasAt(j, kAgentVerb) {
+			return false // "Militants carried out 59 attacks": the perpetrators
+		}
+	}
+	return true
 }
 
 // mixedCategory reports whether the category at k is coordinated with a
@@ -199,6 +208,9 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		d.region = st.ctx.Country
 	case rm.anaphor:
 		code, block := st.lastRegion, st.lastBlock
+		if s.isAny(rm.i, "they", "these", "those") && !st.lastSole {
+			code, block = st.ctx.Country, false // "Among those killed": people, not a place
+		}
 		for k := pick - 1; k >= 0; k-- {
 			r := s.regions[k]
 			if !r.anaphor && !r.negated && !r.compared {

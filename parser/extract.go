@@ -35,7 +35,8 @@ type docState struct {
 	countrySeen       bool
 	places            map[string]bool // subnational regions named so far
 	lastRegion        string          // last region named explicitly (for "there", "the province")
-	lastBlock         bool            // the last place named was local or supra-national
+	lastBlock  bool   // the last place named was local or supra-national
+	lastSole   bool   // the previous sentence named one place only
 	prevCmp           *Period
 	publisherCategory string
 	figs              []Figure
@@ -241,6 +242,15 @@ func (s *sentence) updateState(st *docState) {
 		st.lastBy[p.Granularity] = p
 	}
 	st.prevCmp = lastCmp
+	distinct := map[string]bool{}
+	for _, rm := range s.regions {
+		if !rm.anaphor && !rm.negated && !rm.compared && !rm.included && !rm.nation && rm.code != "" {
+			distinct[rm.code] = true
+		}
+	}
+	if len(distinct) > 0 {
+		st.lastSole = len(distinct) == 1
+	}
 	for _, rm := range s.regions {
 		switch {
 		case rm.anaphor || rm.negated || rm.compared || rm.included:

@@ -419,6 +419,8 @@ func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 		return pm, false // "a quarter of casualties"
 	}
 	switch {
+	case s.is(i, "a") && k == i+1 && !s.isAny(k+1, "earlier", "before", "ago"):
+		return pm, false // "in over a year": a duration
 	case s.isAny(k, "last", "past", "previous", "preceding", "this", "current", "that", "same", "corresponding") || (k > i && s.isAny(k, "month", "quarter", "year", "period", "half")):
 		word := k
 		u := k

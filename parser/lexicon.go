@@ -58,6 +58,7 @@ const (
 	kRegionInclusion
 	kThreshold
 	kOrganisation
+	kAgentVerb
 	numKinds
 )
 
@@ -129,6 +130,7 @@ type lexiconFile struct {
 	RegionInclusions []string         `yaml:"region_inclusions"`
 	Thresholds       []string         `yaml:"thresholds"`
 	Organisations    []string         `yaml:"organisations"`
+	AgentVerbs       []string         `yaml:"agent_verbs"`
 	Publishers       map[string]struct {
 		Category string `yaml:"category"`
 	} `yaml:"publishers"`
@@ -280,7 +282,7 @@ func (lx *Lexicon) addLexicon(lf *lexiconFile) error {
 		{lf.Nationwide, kNationwide}, {lf.Local, kLocal}, {lf.Distributors, kDistributor},
 		{lf.Respectively, kRespectively}, {lf.Negators, kNegator}, {lf.ZeroTriggers, kZeroTrigger},
 		{lf.ZeroVerbs, kZeroVerb}, {lf.SingleEvents, kSingleEvent}, {lf.SameNumber, kSameNumber},
-		{lf.ToDate, kToDate}, {lf.ZeroFree, kZeroFree}, {lf.RegionInclusions, kRegionInclusion}, {lf.Thresholds, kThreshold}, {lf.Organisations, kOrganisation},
+		{lf.ToDate, kToDate}, {lf.ZeroFree, kZeroFree}, {lf.RegionInclusions, kRegionInclusion}, {lf.Thresholds, kThreshold}, {lf.Organisations, kOrganisation}, {lf.AgentVerbs, kAgentVerb},
 	}
 	for _, l := range lists {
 		lx.addAll(l.ws, tag{kind: l.k})
