@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/incidents-dev/incidents/parser"
 	"github.com/incidents-dev/incidents/store"
 )
 
@@ -144,4 +145,26 @@ func rowKey(r Row) pointKey {
 	}
 	sort.Slice(k.tags, func(i, j int) bool { return k.tags[i].key < k.tags[j].key })
 	return k
+}
+
+// RangeOf returns the timestamps of the points whose period starts between
+// the starts of the periods from and to (both optional, in the corpus
+// format), like store.Filter's From and To.
+func RangeOf(from, to string) (Range, error) {
+	var r Range
+	if from != "" {
+		p, err := parser.ParsePeriod(from)
+		if err != nil {
+			return r, fmt.Errorf("from: %w", err)
+		}
+		r.Start = p.Start
+	}
+	if to != "" {
+		p, err := parser.ParsePeriod(to)
+		if err != nil {
+			return r, fmt.Errorf("to: %w", err)
+		}
+		r.Stop = p.Start.Add(time.Second)
+	}
+	return r, nil
 }

@@ -7,6 +7,7 @@ package influxtest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -39,22 +40,20 @@ type Server struct {
 	// URL is the base URL, e.g. http://127.0.0.1:40123.
 	URL string
 
-	t    testing.TB
-	bin  string
-	dir  string
-	opts Options
+	bin     string
+	dir     string
+	tempDir bool // dir is removed by Close
+	opts    Options
 
 	mu  sync.Mutex
 	cmd *exec.Cmd
 	log *bytes.Buffer
 }
 
-// Binary returns the path of influxd, from PATH or $(go env GOPATH)/bin,
-// and skips (or fails under INCIDENTS_REQUIRE_INTEGRATION=1) when missing.
-func Binary(t testing.TB) string {
-	t.Helper()
+// Find returns the path of influxd, from PATH or $(go env GOPATH)/bin.
+func Find() (string, error) {
 	if p, err := exec.LookPath("influxd"); err == nil {
-		return p
+		return p, nil
 	}
 	gopath := os.Getenv("GOPATH")
 	if gopath == "" {
@@ -70,35 +69,86 @@ func Binary(t testing.TB) string {
 	for _, dir := range filepath.SplitList(gopath) {
 		p := filepath.Join(dir, "bin", "influxd")
 		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
-			return p
+			return p, nil
 		}
 	}
-	msg := "influxd not found in PATH or GOPATH/bin (go install github.com/influxdata/influxdb/cmd/influxd@v1.8.10)"
-	if os.Getenv("INCIDENTS_REQUIRE_INTEGRATION") == "1" {
-		t.Fatal(msg)
+	return "", errors.New("influxd not found in PATH or GOPATH/bin (go install github.com/influxdata/influxdb/cmd/influxd@v1.8.10)")
+}
+
+// Binary returns the path of influxd (see Find), and skips the test (or
+// fails it under INCIDENTS_REQUIRE_INTEGRATION=1) when it is missing.
+func Binary(t testing.TB) string {
+	t.Helper()
+	p, err := Find()
+	if err == nil {
+		return p
 	}
-	t.Skip(msg)
+	if os.Getenv("INCIDENTS_REQUIRE_INTEGRATION") == "1" {
+		t.Fatal(err)
+	}
+	t.Skip(err)
 	return ""
 }
 
-// Start starts influxd, waits until it answers and creates Database. The
-// server is killed when the test ends.
+// Start starts influxd (see Launch) for one test and closes it when the
+// test ends.
 func Start(t testing.TB, opts Options) *Server {
 	t.Helper()
-	s := &Server{t: t, bin: Binary(t), dir: t.TempDir(), opts: opts}
-	httpAddr, rpcAddr := freeAddr(t), freeAddr(t)
+	s, err := launch(Binary(t), t.TempDir(), false, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Launch starts influxd at bin in a new temporary directory, waits until it
+// answers and creates Database. Call Close when done: it kills the server
+// and removes the directory. Use it to share one server between the tests
+// of a package (from TestMain); Start is simpler for one test.
+func Launch(bin string, opts Options) (*Server, error) {
+	dir, err := os.MkdirTemp("", "influxtest-")
+	if err != nil {
+		return nil, err
+	}
+	s, err := launch(bin, dir, true, opts)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return s, nil
+}
+
+func launch(bin, dir string, tempDir bool, opts Options) (*Server, error) {
+	s := &Server{bin: bin, dir: dir, tempDir: tempDir, opts: opts}
+	httpAddr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	rpcAddr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
 	s.URL = "http://" + httpAddr
 	conf := filepath.Join(s.dir, "influxdb.conf")
 	if err := os.WriteFile(conf, []byte(config(s.dir, httpAddr, rpcAddr, opts.Auth)), 0o644); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	t.Cleanup(s.Stop)
-	s.Restart()
+	if err := s.Restart(); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if opts.Auth {
-		s.Exec(fmt.Sprintf("CREATE USER %q WITH PASSWORD '%s' WITH ALL PRIVILEGES", opts.User, opts.Password))
+		err = s.Exec(fmt.Sprintf("CREATE USER %q WITH PASSWORD '%s' WITH ALL PRIVILEGES", opts.User, opts.Password))
 	}
-	s.Exec("CREATE DATABASE " + Database)
-	return s
+	if err == nil {
+		err = s.Exec("CREATE DATABASE " + Database)
+	}
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // config returns the influxd configuration: every listener on loopback,
@@ -137,40 +187,37 @@ bind-address = %q
 
 // freeAddr returns a loopback address with a port free at the time of the
 // call.
-func freeAddr(t testing.TB) string {
-	t.Helper()
+func freeAddr() (string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	defer ln.Close()
-	return ln.Addr().String()
+	return ln.Addr().String(), nil
 }
 
 // Restart starts the server again after Stop, on the same port and data;
 // it returns once /health answers.
-func (s *Server) Restart() {
-	s.t.Helper()
+func (s *Server) Restart() error {
 	s.mu.Lock()
 	if s.cmd != nil {
 		s.mu.Unlock()
-		s.t.Fatal("influxtest: Restart while running")
+		return errors.New("influxtest: restart while running")
 	}
 	s.log = &bytes.Buffer{}
 	cmd := exec.Command(s.bin, "-config", filepath.Join(s.dir, "influxdb.conf"))
 	cmd.Stdout, cmd.Stderr = s.log, s.log
 	if err := cmd.Start(); err != nil {
 		s.mu.Unlock()
-		s.t.Fatalf("start influxd: %v", err)
+		return fmt.Errorf("start influxd: %w", err)
 	}
 	s.cmd = cmd
 	s.mu.Unlock()
-	s.waitHealthy()
+	return s.waitHealthy()
 }
 
 // waitHealthy polls /health until it answers 200 or startTimeout passes.
-func (s *Server) waitHealthy() {
-	s.t.Helper()
+func (s *Server) waitHealthy() error {
 	deadline := time.Now().Add(startTimeout)
 	client := &http.Client{Timeout: time.Second}
 	tick := time.NewTicker(20 * time.Millisecond)
@@ -180,18 +227,18 @@ func (s *Server) waitHealthy() {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return
+				return nil
 			}
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("influxd at %s not healthy after %v (last error %v); log:\n%s", s.URL, startTimeout, err, s.Log())
+			return fmt.Errorf("influxd at %s not healthy after %v (last error %v); log:\n%s", s.URL, startTimeout, err, s.Log())
 		}
 		<-tick.C
 	}
 }
 
-// Stop kills the server and waits for it to exit; it is a no-op when the
-// server is not running.
+// Stop kills the server and waits for it to exit, keeping its data for
+// Restart; it is a no-op when the server is not running.
 func (s *Server) Stop() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -201,6 +248,14 @@ func (s *Server) Stop() {
 	s.cmd.Process.Kill()
 	s.cmd.Wait()
 	s.cmd = nil
+}
+
+// Close stops the server and, for Launch, removes its directory.
+func (s *Server) Close() {
+	s.Stop()
+	if s.tempDir {
+		os.RemoveAll(s.dir)
+	}
 }
 
 // Log returns what the server printed since its last start.
@@ -221,30 +276,47 @@ func (s *Server) Token() string {
 	return s.opts.User + ":" + s.opts.Password
 }
 
-// Exec runs an InfluxQL statement through /query and fails the test on an
-// error.
-func (s *Server) Exec(q string) {
-	s.t.Helper()
-	form := url.Values{"q": {q}}
-	if s.opts.Auth {
-		form.Set("u", s.opts.User)
-		form.Set("p", s.opts.Password)
+// NewDatabase creates a database with a name unique to t and returns it, so
+// that tests sharing a server do not see each other's points.
+func (s *Server) NewDatabase(t testing.TB) string {
+	t.Helper()
+	name := "test_" + strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '_'
+	}, t.Name())
+	if err := s.Exec(fmt.Sprintf("DROP DATABASE %q", name)); err != nil {
+		t.Fatal(err)
 	}
+	if err := s.Exec(fmt.Sprintf("CREATE DATABASE %q", name)); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+// Exec runs an InfluxQL statement through /query.
+func (s *Server) Exec(q string) error {
+	form := url.Values{"q": {q}}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/query", strings.NewReader(form.Encode()))
 	if err != nil {
-		s.t.Fatal(err)
+		return err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if s.opts.Auth {
+		req.SetBasicAuth(s.opts.User, s.opts.Password)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		s.t.Fatalf("influxql %q: %v", q, err)
+		return fmt.Errorf("influxql %q: %w", q, err)
 	}
 	defer resp.Body.Close()
 	var body bytes.Buffer
 	body.ReadFrom(resp.Body)
 	if resp.StatusCode != http.StatusOK || strings.Contains(body.String(), `"error"`) {
-		s.t.Fatalf("influxql %q: %s: %s", q, resp.Status, body.String())
+		return fmt.Errorf("influxql %q: %s: %s", q, resp.Status, strings.TrimSpace(body.String()))
 	}
+	return nil
 }
