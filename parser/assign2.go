@@ -396,6 +396,17 @@ func (s *sentence) eachRegions(nm *numMention) []string {
 		list, found = list[:0], 0
 		collect(e+1, 1)
 	}
+	if found < 2 && s.isAny(e+1, "province", "region", "state", "territory", "of") {
+		// "Sindh and Punjab each saw two attacks, with two people killed in
+		// each province": the list named before
+		list, found = list[:0], 0
+		for r := len(s.regions) - 1; r >= 0; r-- {
+			if s.regions[r].j <= nm.i && s.inList(r) {
+				collect(s.regions[r].j-1, -1)
+				break
+			}
+		}
+	}
 	if found < 2 || len(list) == 0 {
 		return nil
 	}
