@@ -35,8 +35,8 @@ type docState struct {
 	countrySeen       bool
 	places            map[string]bool // subnational regions named so far
 	lastRegion        string          // last region named explicitly (for "there", "the province")
-	lastBlock  bool   // the last place named was local or supra-national
-	lastSole   bool   // the previous sentence named one place only
+	lastBlock         bool            // the last place named was local or supra-national
+	lastSole          bool            // the previous sentence named one place only
 	prevCmp           *Period
 	publisherCategory string
 	figs              []Figure

@@ -114,7 +114,7 @@ func (s *sentence) mayStartPeriod(i int) bool {
 		if tk.id < 0 || int(tk.id) >= len(s.lx.starts) || !s.lx.starts[tk.id] {
 			return false
 		}
-		if s.isAny(i, "the", "a") { // only before another period word: "the third quarter"
+		if tk.id == s.lx.idThe || tk.id == s.lx.idA { // only before another period word: "the third quarter"
 			return i+1 < len(s.toks) && (s.toks[i+1].kind == tNum && s.toks[i+1].suffix == 'o' || s.toks[i+1].kind == tWord && s.toks[i+1].id >= 0 && int(s.toks[i+1].id) < len(s.lx.starts) && s.lx.starts[s.toks[i+1].id])
 		}
 		return true

@@ -83,6 +83,7 @@ type Lexicon struct {
 	starts        []bool   // id -> the word can start a period expression
 	conj          []bool   // id -> the word opens a sub-clause ("while", "but")
 	first         []*node  // id -> trie node of phrases starting with the word
+	idThe, idA    int32
 	root          *node
 	publishers    map[string]string // lower-case publisher -> default category
 	regionCountry map[string]string
@@ -212,6 +213,7 @@ func LoadLexicon(fsys fs.FS) (*Lexicon, error) {
 			return nil, fmt.Errorf("lexicon: %s: %w", f, err)
 		}
 	}
+	lx.idThe, lx.idA = lx.vocab["the"], lx.vocab["a"]
 	lx.first = make([]*node, len(lx.words))
 	for id, nd := range lx.root.next {
 		lx.first[id] = nd

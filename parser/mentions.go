@@ -120,11 +120,16 @@ func (s *sentence) isNumberStart(i int) bool {
 	return ok
 }
 
+const placeKinds = 1<<kRegion | 1<<kCountry | 1<<kBlockedPlace | 1<<kSupra | 1<<kNationwide | 1<<kLocal | 1<<kAnaphor | 1<<kOrganisation
+
 // findRegions finds the places named in the sentence.
 func (s *sentence) findRegions(st *docState) {
 	s.regions = s.regions[:0]
 	n := len(s.toks)
 	for i := 0; i < n; i++ {
+		if s.kmask[i]&placeKinds == 0 {
+			continue
+		}
 		if t, ok := s.has(i, kOrganisation); ok {
 			i += t.n - 1 // a place inside an organisation's name is no scope
 			continue

@@ -19,6 +19,7 @@ type sentence struct {
 	cmpSpan []int8   // 0 none, 1 comparison span, 2 "to" span after a from-span
 	cmpID   []int    // id of the comparison span a token is in (0 none)
 	kmask   []uint64 // kinds of the phrases starting at each token
+	emask   []uint64 // kinds of the phrases ending just before each token
 	subMask []uint64 // kinds of the phrases starting in each sub-clause
 	allMask uint64   // kinds of the phrases in the sentence
 	drafts  []draft  // scratch space reused across sentences
@@ -68,6 +69,9 @@ func (s *sentence) hasAt(i int, k kind) bool {
 
 // endsAt finds a phrase of kind k that ends just before token i.
 func (s *sentence) endsAt(i int, k kind) (tag, int, bool) {
+	if i < 0 || i >= len(s.emask) || s.emask[i]&(1<<k) == 0 {
+		return tag{}, 0, false
+	}
 	for j := max(i-6, 0); j < i; j++ { // the longest phrase first
 		if t, ok := s.has(j, k); ok && j+t.n == i {
 			return t, j, true
@@ -172,6 +176,13 @@ func (s *sentence) match() {
 	for i := range s.kmask {
 		s.kmask[i] = 0
 	}
+	if cap(s.emask) < n+1 {
+		s.emask = make([]uint64, n+1)
+	}
+	s.emask = s.emask[:n+1]
+	for i := range s.emask {
+		s.emask[i] = 0
+	}
 	s.allMask = 0
 	for i := 0; i < n; i++ {
 		nd := s.lx.root
@@ -195,6 +206,7 @@ func (s *sentence) match() {
 			for _, t := range nd.tags {
 				s.ann[i] = setLongest(s.ann[i], t)
 				s.kmask[i] |= 1 << t.kind
+				s.emask[i+t.n] |= 1 << t.kind
 			}
 		}
 	}
