@@ -17,7 +17,7 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 		}
 	}
 	if d.category == "" && d.cue >= 0 {
-		d.category = s.cueCategory(d.cue)
+		d.category = s.cueCategory(d.cue, d.object)
 	}
 	if d.category == "" && d.object && s.isAny(d.cue, "lost", "losing", "suffered") {
 		d.object = false // a loss: whose loss the subject says
@@ -45,7 +45,7 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 // cueCategory reads a category written with the metric word: "security
 // personnel killed", "civilian deaths", "injured civilians", "deaths among
 // militants".
-func (s *sentence) cueCategory(cue int) string {
+func (s *sentence) cueCategory(cue int, object bool) string {
 	t := s.ann[cue]
 	n := 1
 	for _, x := range t {
@@ -56,8 +56,8 @@ func (s *sentence) cueCategory(cue int) string {
 	if c, _, ok := s.endsAt(cue, kCategoryAdj); ok {
 		return c.str
 	}
-	if c, j, ok := s.endsAt(cue, kCategory); ok && c.str != "all" && !s.numBefore(j) {
-		return c.str
+	if c, j, ok := s.endsAt(cue, kCategory); ok && c.str != "all" && !s.numBefore(j) && !object {
+		return c.str // "security personnel killed went from 33 to 16" (not "insurgents killed 30")
 	}
 	after := cue + n
 	if s.is(after, "among") {
