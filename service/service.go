@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/exporter-toolkit/web"
 	"github.com/robfig/cron/v3"
 
 	"github.com/incidents-dev/incidents/collector"
@@ -59,6 +60,10 @@ type Options struct {
 	// AfterRun, when set, is called with the summary of every run (e.g.
 	// to update metrics).
 	AfterRun func(job Job, sum collector.Summary)
+	// WebConfigFile is a Prometheus web configuration file (TLS and basic
+	// auth for every path, read by prometheus/exporter-toolkit); "" serves
+	// plain HTTP.
+	WebConfigFile string
 }
 
 // Service is the collection daemon. Build it with New, add handlers with
@@ -75,6 +80,8 @@ type Service struct {
 
 	mu       sync.Mutex
 	finished []bool // per job: a run has finished
+
+	onRun []func(ctx context.Context, job Job, sum collector.Summary)
 }
 
 // New checks the schedules and builds the service.
@@ -123,6 +130,13 @@ func New(opts Options) (*Service, error) {
 // before Serve.
 func (s *Service) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
+// OnRun adds f to the functions called in order after every run, after
+// AfterRun, with the run's context (cancelled on shutdown); call it before
+// Serve.
+func (s *Service) OnRun(f func(ctx context.Context, job Job, sum collector.Summary)) {
+	s.onRun = append(s.onRun, f)
+}
+
 // Handler returns the HTTP handler of the service.
 func (s *Service) Handler() http.Handler { return s.mux }
 
@@ -159,7 +173,7 @@ func (s *Service) ListenAndServe(ctx context.Context, addr string) error {
 func (s *Service) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
 	httpErr := make(chan error, 1)
-	go func() { httpErr <- srv.Serve(ln) }()
+	go func() { httpErr <- s.serveHTTP(srv, ln) }()
 	s.log.Info("listening", "addr", ln.Addr().String())
 
 	jobCtx, cancelJobs := context.WithCancel(ctx)
@@ -249,6 +263,19 @@ func (s *Service) runJob(i int) {
 	if s.opts.AfterRun != nil {
 		s.opts.AfterRun(job, sum)
 	}
+	for _, f := range s.onRun {
+		f(ctx, job, sum)
+	}
+}
+
+// serveHTTP serves on ln, through exporter-toolkit when a web
+// configuration file is set.
+func (s *Service) serveHTTP(srv *http.Server, ln net.Listener) error {
+	if s.opts.WebConfigFile == "" {
+		return srv.Serve(ln)
+	}
+	file := s.opts.WebConfigFile
+	return web.Serve(ln, srv, &web.FlagConfig{WebConfigFile: &file}, s.log.With("component", "web"))
 }
 
 // healthz answers 200 while the process is alive.
