@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/incidents-dev/incidents/store"
@@ -37,7 +38,7 @@ type PointWriter interface {
 }
 
 // Drainer sends the outbox to InfluxDB. Set the exported fields, then call
-// Drain; a Drainer must not drain concurrently with itself.
+// Drain or Loop; concurrent calls take turns.
 type Drainer struct {
 	Outbox Outbox
 	Writer PointWriter
@@ -61,6 +62,7 @@ type Drainer struct {
 	// kept, as a crash at that moment would (for tests).
 	AfterWrite func(rows []store.OutboxRow) error
 
+	mu sync.Mutex // one drain at a time
 	// sleep waits d or until ctx ends; a fake in tests.
 	sleep func(ctx context.Context, d time.Duration) error
 	// now is the clock of the meta times.
@@ -83,6 +85,8 @@ type Result struct {
 // and returns the error, keeping the rows. Every failure is recorded in the
 // store's meta (MetaLastError, MetaLastErrorTime).
 func (d *Drainer) Drain(ctx context.Context) (Result, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	var res Result
 	err := d.drain(ctx, &res)
 	if res.Batches > 0 {
@@ -92,6 +96,29 @@ func (d *Drainer) Drain(ctx context.Context) (Result, error) {
 		err = errors.Join(err, d.recordError(err))
 	}
 	return res, err
+}
+
+// Loop drains every interval until ctx ends, so that a backlog left by an
+// outage is written within about interval of InfluxDB coming back, without
+// waiting for the next collection. Errors are logged: they are also
+// recorded in the store by Drain.
+func (d *Drainer) Loop(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		res, err := d.Drain(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			d.logger().Warn("influxdb backlog not written", "err", err, "written", res.Written)
+		case res.Written > 0:
+			d.logger().Info("influxdb backlog written", "points", res.Written, "batches", res.Batches)
+		}
+	}
 }
 
 func (d *Drainer) drain(ctx context.Context, res *Result) error {

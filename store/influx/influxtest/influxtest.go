@@ -295,9 +295,10 @@ func (s *Server) NewDatabase(t testing.TB) string {
 	return name
 }
 
-// Exec runs an InfluxQL statement through /query.
+// Exec runs an InfluxQL statement through /query, on Database unless the
+// statement names another.
 func (s *Server) Exec(q string) error {
-	form := url.Values{"q": {q}}
+	form := url.Values{"q": {q}, "db": {Database}}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/query", strings.NewReader(form.Encode()))
