@@ -27,16 +27,25 @@ func newCollectCmd() *cobra.Command {
 --source): each new document is parsed and its figures stored; a document
 already stored is counted as unchanged without parsing. Each source fails
 alone: the others still run. It prints one summary line per source and
-exits 0 when every source succeeded, 1 otherwise. Meant for system cron
+exits 0 when every source succeeded, 1 otherwise. With influxdb.enabled it
+then writes the outbox to InfluxDB; when InfluxDB fails, the points stay in
+the outbox for the next run, the cause is printed and collect exits 1.
+Meant for system cron
 and Kubernetes CronJobs; SIGINT or SIGTERM stops it between documents.
+
+With --pushgateway URL it then pushes the run's metrics (runs, duration,
+last success, per-source results and documents) to a Prometheus
+Pushgateway, grouped by job="incidents_collect" and instance.
 
 Example:
   incidents collect --config config.yaml
-  incidents collect --source examples`,
+  incidents collect --source examples
+  incidents collect --pushgateway http://127.0.0.1:9091`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runCollect(cmd, names) },
 	}
 	cmd.Flags().StringSliceVar(&names, "source", nil, "collect only this source (repeatable)")
+	addPushFlag(cmd)
 	return cmd
 }
 
@@ -69,7 +78,11 @@ func runCollect(cmd *cobra.Command, names []string) error {
 	c := &collector.Collector{Store: st, Logger: logger}
 	sum := c.Run(ctx, sources)
 	writeSummary(cmd.OutOrStdout(), sum)
-	return summaryError(sum)
+	pushRun(cmd, sum, logger)
+	// InfluxDB (store/influx, see afterCollect in influx.go): record the run
+	// and write the outbox. An InfluxDB failure keeps the points in the
+	// outbox for the next run and makes collect exit 1, naming the cause.
+	return errors.Join(summaryError(sum), afterCollect(ctx, cmd.OutOrStdout(), cfg, st, logger, sum))
 }
 
 // fetchOptions maps the fetch section to the fetcher's limits.
