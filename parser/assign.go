@@ -125,7 +125,7 @@ func (s *sentence) emit(d draft, st *docState) {
 			if f.Metric == MetricAttacks || f.Metric == MetricArrests || f.Metric == MetricAbductions {
 				f.Category = "all"
 			}
-			st.figs = append(st.figs, f)
+			st.add(f)
 		}
 	}
 }

@@ -31,7 +31,8 @@ type docState struct {
 	// regional and it never names the country as a scope (a provincial
 	// assessment); figures without a place then belong to it.
 	focus             string
-	focusSet          bool
+	focusSet    bool
+	seen        map[figKey]int
 	countrySeen       bool
 	places            map[string]bool // subnational regions named so far
 	lastRegion        string          // last region named explicitly (for "there", "the province")
@@ -40,6 +41,33 @@ type docState struct {
 	prevCmp           *Period
 	publisherCategory string
 	figs              []Figure
+}
+
+// figKey identifies identical figures (GUIDE.md: annotated once).
+type figKey struct {
+	period, metric, category, region string
+	value                            int64
+}
+
+// add appends f unless an identical figure is already there; a stated
+// qualifier wins over "exact". Deduplicating as figures come keeps memory
+// proportional to the distinct figures of a document.
+func (st *docState) add(f Figure) {
+	if f.Metric == MetricAttacks || f.Metric == MetricArrests || f.Metric == MetricAbductions {
+		f.Category = "all"
+	}
+	k := figKey{f.Period, f.Metric, f.Category, f.Region, f.Value}
+	if i, ok := st.seen[k]; ok {
+		if st.figs[i].Qualifier == "exact" && f.Qualifier != "exact" {
+			st.figs[i].Qualifier = f.Qualifier
+		}
+		return
+	}
+	if st.seen == nil {
+		st.seen = map[figKey]int{}
+	}
+	st.seen[k] = len(st.figs)
+	st.figs = append(st.figs, f)
 }
 
 // periodString formats p, reusing the last string for runs of figures of
@@ -132,6 +160,7 @@ func (lx *Lexicon) extract(text string, ctx Context, trace func(s *sentence, st 
 		}
 		s.updateState(st)
 	}
+	st.figs = finish(st.figs) // dedupe first: the checks below compare figures pairwise
 	relabelCasualties(st.figs)
 	st.figs = dropSplitCasualties(st.figs)
 	return finish(st.figs)
@@ -169,6 +198,18 @@ func dropSplitCasualties(figs []Figure) []Figure {
 }
 
 func sumOf(a, b []int64, v int64) bool {
+	if len(a)*len(b) > 4096 {
+		set := make(map[int64]bool, len(a))
+		for _, x := range a {
+			set[x] = true
+		}
+		for _, y := range b {
+			if set[v-y] {
+				return true
+			}
+		}
+		return false
+	}
 	for _, x := range a {
 		for _, y := range b {
 			if x+y == v {

@@ -233,20 +233,25 @@ func (s *sentence) structure() {
 	s.covered = resizeB(s.covered, n)
 	c, g, u := 0, 0, 0
 	for i := 0; i < n; i++ {
-		if s.isPunct(i, ';') {
-			c++
-			g++
-			u++
-		} else if s.isPunct(i, ',', ':', '(', ')', '-') {
-			g++
-			if s.isPunct(i, '-') {
+		tk := &s.toks[i]
+		if tk.kind == tPunct {
+			switch tk.punct {
+			case ';':
+				c++
+				g++
 				u++
+			case ',', ':', '(', ')':
+				g++
+			case '-':
+				g++
+				u++
+			case '"':
+				u++ // a quotation is a clause of its own
 			}
-		} else if s.isPunct(i, '"') {
-			u++ // a quotation is a clause of its own
-		} else if id := s.toks[i].id; id >= 0 && int(id) < len(s.lx.conj) && s.lx.conj[id] {
+		} else if id := tk.id; id >= 0 && int(id) < len(s.lx.conj) && s.lx.conj[id] {
 			u++
-		} else if i > 0 && s.isPunct(i-1, ',') && (s.isAny(i, "because", "after") || s.is(i, "as") && !s.isAny(i+1, "against", "well", "many", "much", "compared")) {
+		} else if i > 0 && s.toks[i-1].kind == tPunct && s.toks[i-1].punct == ',' && tk.kind == tWord &&
+			(s.isAny(i, "because", "after") || s.is(i, "as") && !s.isAny(i+1, "against", "well", "many", "much", "compared")) {
 			u++ // ", as armed groups clashed ...": a clause of its own
 		}
 		s.clause[i] = c
