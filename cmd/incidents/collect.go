@@ -33,13 +33,19 @@ the outbox for the next run, the cause is printed and collect exits 1.
 Meant for system cron
 and Kubernetes CronJobs; SIGINT or SIGTERM stops it between documents.
 
+With --pushgateway URL it then pushes the run's metrics (runs, duration,
+last success, per-source results and documents) to a Prometheus
+Pushgateway, grouped by job="incidents_collect" and instance.
+
 Example:
   incidents collect --config config.yaml
-  incidents collect --source examples`,
+  incidents collect --source examples
+  incidents collect --pushgateway http://127.0.0.1:9091`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runCollect(cmd, names) },
 	}
 	cmd.Flags().StringSliceVar(&names, "source", nil, "collect only this source (repeatable)")
+	addPushFlag(cmd)
 	return cmd
 }
 
@@ -72,6 +78,7 @@ func runCollect(cmd *cobra.Command, names []string) error {
 	c := &collector.Collector{Store: st, Logger: logger}
 	sum := c.Run(ctx, sources)
 	writeSummary(cmd.OutOrStdout(), sum)
+	pushRun(cmd, sum, logger)
 	// InfluxDB (store/influx, see afterCollect in influx.go): record the run
 	// and write the outbox. An InfluxDB failure keeps the points in the
 	// outbox for the next run and makes collect exit 1, naming the cause.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -19,7 +20,7 @@ func init() { commands = append(commands, newServeCmd) }
 
 // serveMounts lets other files add handlers (e.g. /metrics) to the serve
 // HTTP mux, each from its own init function.
-var serveMounts []func(svc *service.Service, cfg *config.Config, st *store.Store) error
+var serveMounts []func(svc *service.Service, cfg *config.Config, st *store.Store, logger *slog.Logger) error
 
 func newServeCmd() *cobra.Command {
 	return &cobra.Command{
@@ -33,7 +34,10 @@ schedule.run_on_start (the default) it collects at once, so a restart never
 waits a whole period. One collection runs at a time; a tick that comes while
 the previous run of its schedule is still going is skipped.
 
-It answers on http.listen:
+It answers on http.listen (with TLS and basic auth when
+http.web_config_file is set):
+  /metrics  Prometheus metrics: the latest month of every monthly series,
+            the collector's runs, alerts sent
   /healthz  200 while the process is alive
   /readyz   200 once every schedule has finished a run and the store
             answers, 503 with the reason before
@@ -90,6 +94,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		Location:      loc,
 		RunOnStart:    cfg.Schedule.RunOnStart,
 		ShutdownGrace: cfg.HTTP.ShutdownGrace,
+		WebConfigFile: cfg.HTTP.WebConfigFile,
 		Logger:        logger,
 		AfterRun:      func(_ service.Job, sum collector.Summary) { ifx.AfterRun(ctx, sum) },
 	})
@@ -97,7 +102,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		return usageErrorf("%w", err)
 	}
 	for _, mount := range serveMounts {
-		if err := mount(svc, cfg, st); err != nil {
+		if err := mount(svc, cfg, st, logger); err != nil {
 			return err
 		}
 	}
