@@ -47,6 +47,8 @@ bench-backfill: build
 test: export INCIDENTS_REQUIRE_INTEGRATION = 1
 test: tools lint
 	$(GO) test -race -count=1 ./...
+	promtool check config deploy/prometheus/prometheus.yml
+	promtool test rules deploy/prometheus/rules/incidents_test.yml
 	@if grep -qs '^func FuzzExtract' parser/*_test.go; then \
 		echo "$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=$(TEST_FUZZTIME) ./parser"; \
 		$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=$(TEST_FUZZTIME) ./parser; \
