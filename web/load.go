@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/incidents-dev/incidents/parser"
 	"github.com/incidents-dev/incidents/store"
 )
 
@@ -19,7 +20,14 @@ func (h *Handler) loadSeries(ctx context.Context, q query) ([]seriesView, error)
 		wide.From = q.from.Previous().String() // the change of the first point
 	}
 	if q.Period != "" {
-		wide.From, wide.To = q.Period, q.Period
+		if q.period.Start.IsZero() { // built in code, not parsed
+			p, err := parser.ParsePeriod(q.Period)
+			if err != nil {
+				return nil, badParam("invalid period: %v", err)
+			}
+			q.period = p
+		}
+		wide.From, wide.To = q.period.Previous().String(), q.Period
 	}
 	points, err := h.opts.Store.Series(ctx, wide)
 	if err != nil {

@@ -72,8 +72,8 @@ type query struct {
 	Limit int
 	// Active, when set, keeps only active (true) or ended (false) alerts.
 	Active *bool
-	// from and to are the parsed From and To.
-	from, to parser.Period
+	// from, to and period are the parsed From, To and Period.
+	from, to, period parser.Period
 }
 
 // regionRE matches an ISO 3166-1 alpha-2 country or an ISO 3166-2 code.
@@ -122,7 +122,7 @@ func parseQuery(v url.Values, allowed ...string) (query, error) {
 	if q.From != "" && q.To != "" && q.from.Start.After(q.to.Start) {
 		return q, badParam("from %s is after to %s", q.From, q.To)
 	}
-	if q.Period, _, err = periodParam(v, pPeriod); err != nil {
+	if q.Period, q.period, err = periodParam(v, pPeriod); err != nil {
 		return q, err
 	}
 	if s := get(pLimit); s != "" {

@@ -50,7 +50,7 @@ func TestPages(t *testing.T) {
 		{"series from after to", "/series?from=2024-04&to=2024-01", 400, []string{"from 2024-04 is after to 2024-01"}, nil},
 		{"point", "/point?source=t&period=2024-03&metric=deaths&category=all&region=PK", 200, []string{
 			"killed <mark>30</mark> people", "March report", "TT", "2024-04-01",
-			`href="https://tt.example/2024-04-01"`, "This value has not been revised.",
+			`href="https://tt.example/2024-04-01"`, "This value has not been revised.", "+18 (+150.0%)", `<span class="badge spike"`,
 		}, nil},
 		{"point with revision", "/point?source=t&period=2024-02&metric=deaths&category=all&region=PK", 200, []string{
 			"<mark>12</mark> people died", "<mark>14</mark> people died", "February correction", "<h2>Revisions</h2>",
