@@ -16,27 +16,33 @@ TEST_FUZZTIME ?= 15s
 # every recipe, the tests included.
 export PATH := $(GOBIN):$(patsubst %/,%,$(dir $(GO))):$(PATH)
 
-.PHONY: all help build run test lint bench bench-backfill eval fuzz tools tools-influxd tools-prometheus clean
+.PHONY: all help build run test lint bench bench-backfill eval fuzz tools tools-influxd tools-prometheus tools-chromium clean
 
 all: lint test build
 
 help:
 	@echo "make build   build $(BIN), version $(VERSION)"
-	@echo "make run     build, collect examples/reports into data/incidents.db and print the series"
+	@echo "make run     build, collect examples/reports into data/incidents.db and serve the web page on http://$(RUN_LISTEN)/"
 	@echo "make test    install test tools, vet, check formatting, run every test with -race, fuzz briefly"
 	@echo "make lint    go vet and gofmt check"
 	@echo "make bench   parser benchmarks"
 	@echo "make bench-backfill  backfill throughput and peak RSS on 20,000 generated reports"
 	@echo "make eval    score the parser on $(CORPUS) (EVALFLAGS=-v lists the errors)"
 	@echo "make fuzz    fuzz the parser for $(FUZZTIME)"
-	@echo "make tools   install influxd, prometheus, promtool and alertmanager when missing"
+	@echo "make tools   install influxd, prometheus, promtool, alertmanager and chromium when missing"
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/incidents
 
+# The address `make run` serves the web page on (overrides http.listen).
+RUN_LISTEN ?= 127.0.0.1:9464
+
 run: build
 	$(BIN) collect --config config.yaml
-	$(BIN) series --config config.yaml --region PK --category all
+	@echo
+	@echo "incidents: open http://$(RUN_LISTEN)/ in a browser (Ctrl-C stops the server)"
+	@echo
+	INCIDENTS_HTTP_LISTEN=$(RUN_LISTEN) $(BIN) serve --config config.yaml
 
 # Generates 20,000 reports and measures parse-only and backfill throughput
 # and peak RSS (BENCH_DOCS overrides the count).
@@ -74,7 +80,7 @@ eval: build
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=$(FUZZTIME) ./parser
 
-tools: tools-influxd tools-prometheus
+tools: tools-influxd tools-prometheus tools-chromium
 
 # influxd 1.8.10 serves the v2 write and query API the store tests use.
 tools-influxd:
@@ -112,6 +118,20 @@ tools-prometheus:
 		echo "tools: still missing:$$missing; integration tests fail under INCIDENTS_REQUIRE_INTEGRATION=1"; \
 	else \
 		echo "tools: prometheus, promtool and alertmanager present"; \
+	fi
+
+# Debian's chromium drives the web page's browser test (chromedp).
+tools-chromium:
+	@if command -v chromium >/dev/null 2>&1; then \
+		echo "tools: chromium present"; \
+	elif [ "$$(id -u)" != 0 ]; then \
+		echo "tools: chromium missing; not root, so not installing it (the browser test fails under INCIDENTS_REQUIRE_INTEGRATION=1)"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "tools: chromium missing and apt-get is unavailable"; \
+	else \
+		echo "tools: installing chromium with apt-get"; \
+		{ apt-get -o DPkg::Lock::Timeout=120 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 install -y -qq --no-install-recommends chromium; } \
+			|| echo "tools: apt-get failed; the browser test fails under INCIDENTS_REQUIRE_INTEGRATION=1"; \
 	fi
 
 clean:
