@@ -40,6 +40,8 @@ RUN_LISTEN ?= 127.0.0.1:9464
 run: build
 	$(BIN) collect --config config.yaml
 	@echo
+	$(BIN) series --config config.yaml --region PK --category all
+	@echo
 	@echo "incidents: open http://$(RUN_LISTEN)/ in a browser (Ctrl-C stops the server)"
 	@echo
 	INCIDENTS_HTTP_LISTEN=$(RUN_LISTEN) $(BIN) serve --config config.yaml
