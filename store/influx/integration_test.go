@@ -36,7 +36,7 @@ func TestMain(m *testing.M) {
 }
 
 // skipShort skips integration tests under -short.
-func skipShort(t *testing.T) {
+func skipShort(t testing.TB) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("integration test: needs influxd")
@@ -44,7 +44,7 @@ func skipShort(t *testing.T) {
 }
 
 // sharedInflux returns the shared influxd and a new database for t.
-func sharedInflux(t *testing.T) (srv *influxtest.Server, db string) {
+func sharedInflux(t testing.TB) (srv *influxtest.Server, db string) {
 	t.Helper()
 	skipShort(t)
 	bin := influxtest.Binary(t)
@@ -315,7 +315,7 @@ func TestKillDuringDrainIntegration(t *testing.T) {
 	srv, db := sharedInflux(t)
 	path := t.TempDir() + "/incidents.db"
 	st := openStoreAt(t, path)
-	n := ingest(t, st, genReports(2000, 0))
+	n := ingest(t, st, genReports(600, 0))
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -448,4 +448,19 @@ func closedURL(t *testing.T) string {
 	}
 	ln.Close()
 	return "http://" + ln.Addr().String()
+}
+
+// TestRetentionPolicyBucketIntegration writes and reads back through a 1.8
+// "database/retention-policy" bucket.
+func TestRetentionPolicyBucketIntegration(t *testing.T) {
+	srv, db := sharedInflux(t)
+	st := openStore(t)
+	n := ingest(t, st, genReports(12, 0))
+	c := clientFor(t, srv, db+"/autogen", 100)
+	if res := mustDrain(t, drainer(st, c, 100)); res.Written != n {
+		t.Fatalf("wrote %d of %d", res.Written, n)
+	}
+	if got := verify(t, st, c); got != n {
+		t.Errorf("read back %d of %d", got, n)
+	}
 }
