@@ -228,15 +228,15 @@ func TestCollectKilledDuringDrainIntegration(t *testing.T) {
 		sources[name] = filepath.Join(root, name)
 		dirs = append(dirs, sources[name])
 	}
-	writeReports(t, dirs, 200)
+	writeReports(t, dirs, 120)
 	cfg, storePath := influxConfig(t, srv.URL, influxtest.Database, sources)
 	// Ingest without InfluxDB first, so that the kill hits the drain.
 	t.Setenv("INCIDENTS_INFLUXDB_URL", "http://127.0.0.1:1")
 	t.Setenv("INCIDENTS_INFLUXDB_TIMEOUT", "100ms")
 	cli(t, 1, "collect", "--config", cfg)
 	total := storeStats(t, storePath).Outbox
-	if total < 2000*3 {
-		t.Fatalf("only %d points queued from 2000 reports", total)
+	if total < 1200*3 {
+		t.Fatalf("only %d points queued from 1200 reports", total)
 	}
 	t.Setenv("INCIDENTS_INFLUXDB_URL", srv.URL)
 	t.Setenv("INCIDENTS_INFLUXDB_TIMEOUT", "10s")

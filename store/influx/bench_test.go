@@ -27,8 +27,8 @@ func benchPoints(i int) []store.Point {
 		m := j % 80
 		out[j] = store.Point{
 			Source: "bench" + strconv.Itoa(i), Publisher: "PICSS", Granularity: "month",
-			Period:   fmt.Sprintf("%d-%02d", 2000+m/12, 1+m%12),
-			Metric:   metrics[j/80%len(metrics)], Category: "all", Region: regions[j/480%len(regions)],
+			Period: fmt.Sprintf("%d-%02d", 2000+m/12, 1+m%12),
+			Metric: metrics[j/80%len(metrics)], Category: "all", Region: regions[j/480%len(regions)],
 			Value: int64(i + j),
 		}
 	}
@@ -101,4 +101,3 @@ func prepare(n int) [][]store.Point {
 	}
 	return out
 }
-
