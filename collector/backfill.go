@@ -160,37 +160,79 @@ func (b *Backfill) prepare(ctx context.Context, path string) (store.Ingest, bool
 	return Prepare(doc, id, b.Extract), true
 }
 
-// write is the single writer: it stores items in batches until items is
-// closed. Batches are committed even when ctx is done.
+// write is the single writer: it gathers items into batches until items is
+// closed and commits them in another goroutine, so that gathering (and
+// parsing) goes on while a batch is committed. At most three batches are
+// held: one committing, one queued and one being gathered. Batches are
+// committed even when ctx is done; after a failed commit the rest are
+// dropped.
 func (b *Backfill) write(ctx context.Context, items <-chan store.Ingest) error {
-	batch := make([]store.Ingest, 0, b.batchSize())
+	batches := make(chan []store.Ingest, 1)
+	failed := make(chan struct{})
+	done := make(chan struct{})
+	var err error
+	go func() {
+		defer close(done)
+		for batch := range batches {
+			if err != nil {
+				continue
+			}
+			if err = b.commit(context.WithoutCancel(ctx), batch); err != nil {
+				close(failed)
+			}
+		}
+	}()
+	b.gather(items, batches, failed)
+	close(batches)
+	<-done
+	return err
+}
+
+// gather reads items into batches of batchSize, sent to batches when full,
+// when items is closed, or at every batchInterval tick if the committer is
+// free. It returns when items is closed or failed is.
+func (b *Backfill) gather(items <-chan store.Ingest, batches chan<- []store.Ingest, failed <-chan struct{}) {
+	size := b.batchSize()
+	batch := make([]store.Ingest, 0, size)
 	tick := time.NewTicker(b.batchInterval())
 	defer tick.Stop()
-	flush := func() error {
+	// send hands the batch over, waiting for the committer unless wait
+	// is false; it reports false when the committer failed.
+	send := func(wait bool) bool {
 		if len(batch) == 0 {
-			return nil
+			return true
 		}
-		err := b.commit(context.WithoutCancel(ctx), batch)
-		clear(batch)
-		batch = batch[:0]
-		return err
+		if !wait {
+			select {
+			case batches <- batch:
+				batch = make([]store.Ingest, 0, size)
+			default:
+			}
+			return true
+		}
+		select {
+		case batches <- batch:
+			batch = make([]store.Ingest, 0, size)
+			return true
+		case <-failed:
+			return false
+		}
 	}
 	for {
 		select {
 		case it, ok := <-items:
 			if !ok {
-				return flush()
+				send(true)
+				return
 			}
 			batch = append(batch, it)
-			if len(batch) >= b.batchSize() {
-				if err := flush(); err != nil {
-					return err
-				}
+			if len(batch) >= size && !send(true) {
+				return
 			}
 		case <-tick.C:
-			if err := flush(); err != nil {
-				return err
-			}
+			send(false)
+		case <-failed:
+			return
 		}
 	}
 }

@@ -5,8 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/incidents-dev/incidents/parser"
 	"github.com/incidents-dev/incidents/store"
 )
 
@@ -124,5 +128,97 @@ func TestBackfillDryRunAndFailures(t *testing.T) {
 	}
 	if _, err := (&Backfill{DryRun: true}).Run(context.Background(), []string{filepath.Join(dir, "missing")}); err == nil {
 		t.Error("missing path: no error")
+	}
+}
+
+// gateStore holds its first Ingest until release is closed or a deadline
+// passes, recording which.
+type gateStore struct {
+	*store.Store
+	release  <-chan struct{}
+	parsed   *atomic.Int64 // documents parsed so far
+	calls    int
+	timedOut bool
+	atTime   int64 // documents parsed when the deadline passed
+}
+
+func (g *gateStore) Ingest(ctx context.Context, items ...store.Ingest) ([]store.IngestResult, error) {
+	g.calls++
+	if g.calls == 1 {
+		select {
+		case <-g.release:
+		case <-time.After(10 * time.Second):
+			g.timedOut, g.atTime = true, g.parsed.Load()
+		}
+	}
+	return g.Store.Ingest(ctx, items...)
+}
+
+// TestBackfillParsesWhileCommitting checks that parsing goes on while a
+// batch is being committed: with the first commit held, the workers parse
+// two more batches (more than the item buffer holds) before it ends.
+func TestBackfillParsesWhileCommitting(t *testing.T) {
+	dir := t.TempDir()
+	writeReports(t, dir, 60)
+	const batch = 10
+	fx := &fakeExtract{}
+	release := make(chan struct{})
+	var once sync.Once
+	extract := func(text string, pc parser.Context) []parser.Figure {
+		figs := fx.extract(text, pc)
+		if fx.calls.Load() >= 3*batch {
+			once.Do(func() { close(release) })
+		}
+		return figs
+	}
+	gs := &gateStore{Store: openTestStore(t), release: release, parsed: &fx.calls}
+	stats, err := (&Backfill{Store: gs, Extract: extract, File: FileOptions{Source: "archive"}, Jobs: 2,
+		BatchSize: batch, BatchInterval: time.Hour}).Run(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gs.timedOut {
+		t.Errorf("the first commit was held 10s and only %d documents were parsed meanwhile, want %d", gs.atTime, 3*batch)
+	}
+	if stats.Stored != 60 || stats.Processed != 60 {
+		t.Errorf("stats %+v, want 60 stored", stats)
+	}
+}
+
+// failStore fails every Ingest after the first.
+type failStore struct {
+	*store.Store
+	calls int
+}
+
+var errDiskFull = errors.New("disk full")
+
+func (f *failStore) Ingest(ctx context.Context, items ...store.Ingest) ([]store.IngestResult, error) {
+	f.calls++
+	if f.calls > 1 {
+		return nil, errDiskFull
+	}
+	return f.Store.Ingest(ctx, items...)
+}
+
+func TestBackfillStopsOnStoreFailure(t *testing.T) {
+	dir := t.TempDir()
+	writeReports(t, dir, 100)
+	fx := &fakeExtract{}
+	fs := &failStore{Store: openTestStore(t)}
+	stats, err := (&Backfill{Store: fs, Extract: fx.extract, File: FileOptions{Source: "archive"}, Jobs: 2,
+		BatchSize: 10, BatchInterval: time.Hour}).Run(context.Background(), []string{dir})
+	if !errors.Is(err, errDiskFull) {
+		t.Fatalf("err = %v, want the store's error", err)
+	}
+	if stats.Stored != 10 || fs.calls != 2 {
+		t.Errorf("stats %+v after %d Ingest calls, want 10 stored and no Ingest after the failure", stats, fs.calls)
+	}
+	st, err := fs.Store.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Documents != 10 {
+		t.Errorf("store holds %d documents, want the 10 of the first batch", st.Documents)
 	}
 }
