@@ -274,6 +274,13 @@ func (d *influxDaemon) AfterRun(ctx context.Context, sum collector.Summary) {
 	d.drainer.Logger.Info("influxdb written", "points", res.Written, "batches", res.Batches)
 }
 
+// OnWritten has f told how many points every acknowledged batch held.
+func (d *influxDaemon) OnWritten(f func(n int)) {
+	if d.drainer != nil {
+		d.drainer.OnWritten = f
+	}
+}
+
 // Loop drains the backlog every flush_interval until ctx ends.
 func (d *influxDaemon) Loop(ctx context.Context) {
 	if d.drainer != nil {

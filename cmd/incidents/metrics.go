@@ -22,7 +22,8 @@ const refreshTimeout = time.Minute
 // mountMetrics serves /metrics and, after every run, records the run's
 // metrics, refreshes the series snapshot from the store, then detects
 // spikes and notifies.
-func mountMetrics(svc *service.Service, cfg *config.Config, st *store.Store, logger *slog.Logger) error {
+func mountMetrics(env *serveEnv) error {
+	svc, cfg, st, logger := env.svc, env.cfg, env.st, env.logger
 	exp, err := metrics.NewExporter(version, logger.With("component", "metrics"))
 	if err != nil {
 		return err
@@ -34,6 +35,7 @@ func mountMetrics(svc *service.Service, cfg *config.Config, st *store.Store, log
 	p := &postRun{st: st, exp: exp, alerts: alerts, influx: cfg.InfluxDB.Enabled, log: logger}
 	// Expose what the store holds from the start, before the first run.
 	p.refresh(context.Background())
+	env.influx.OnWritten(func(n int) { exp.Pipeline.InfluxPointsWritten.Add(float64(n)) })
 	svc.Handle("GET /metrics", exp)
 	svc.OnRun(p.afterRun)
 	return nil

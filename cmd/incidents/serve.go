@@ -20,7 +20,17 @@ func init() { commands = append(commands, newServeCmd) }
 
 // serveMounts lets other files add handlers (e.g. /metrics) to the serve
 // HTTP mux, each from its own init function.
-var serveMounts []func(svc *service.Service, cfg *config.Config, st *store.Store, logger *slog.Logger) error
+var serveMounts []func(env *serveEnv) error
+
+// serveEnv is what a mount gets: the service to add handlers and run hooks
+// to, the config, the store, the logger and the InfluxDB daemon.
+type serveEnv struct {
+	svc    *service.Service
+	cfg    *config.Config
+	st     *store.Store
+	logger *slog.Logger
+	influx *influxDaemon
+}
 
 func newServeCmd() *cobra.Command {
 	return &cobra.Command{
@@ -102,7 +112,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		return usageErrorf("%w", err)
 	}
 	for _, mount := range serveMounts {
-		if err := mount(svc, cfg, st, logger); err != nil {
+		if err := mount(&serveEnv{svc: svc, cfg: cfg, st: st, logger: logger, influx: ifx}); err != nil {
 			return err
 		}
 	}

@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	"github.com/incidents-dev/incidents/collector"
-	"github.com/incidents-dev/incidents/config"
 	"github.com/incidents-dev/incidents/service"
-	"github.com/incidents-dev/incidents/store"
 	"github.com/incidents-dev/incidents/web"
 )
 
@@ -17,7 +14,8 @@ func init() { serveMounts = append(serveMounts, mountWeb) }
 // mountWeb serves the web page (/, /series, /point, /documents, /alerts)
 // and its JSON API (/api/...) on the serve mux, and feeds it the outcome
 // of every run for the collector health.
-func mountWeb(svc *service.Service, cfg *config.Config, st *store.Store, logger *slog.Logger) error {
+func mountWeb(env *serveEnv) error {
+	svc, cfg, st, logger := env.svc, env.cfg, env.st, env.logger
 	runs := web.NewRuns()
 	h, err := web.New(web.Options{
 		Store:    st,

@@ -61,6 +61,10 @@ type Drainer struct {
 	// and before its rows are deleted; an error ends Drain with the rows
 	// kept, as a crash at that moment would (for tests).
 	AfterWrite func(rows []store.OutboxRow) error
+	// OnWritten, when set, is told how many points InfluxDB acknowledged
+	// after each batch is deleted from the outbox (for
+	// incidents_influxdb_points_written_total).
+	OnWritten func(n int)
 
 	mu sync.Mutex // one drain at a time
 	// sleep waits d or until ctx ends; a fake in tests.
@@ -151,6 +155,9 @@ func (d *Drainer) drain(ctx context.Context, res *Result) error {
 		}
 		res.Written += len(rows)
 		res.Batches++
+		if d.OnWritten != nil {
+			d.OnWritten(len(rows))
+		}
 	}
 }
 

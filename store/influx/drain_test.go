@@ -183,3 +183,28 @@ func TestDrainCancelled(t *testing.T) {
 		t.Errorf("a cancelled drain recorded the error %q", got)
 	}
 }
+
+// TestDrainOnWritten checks that OnWritten hears of every acknowledged
+// point once (incidents_influxdb_points_written_total counts them) and of
+// nothing from a batch that failed.
+func TestDrainOnWritten(t *testing.T) {
+	st := openStore(t)
+	points := ingest(t, st, genReports(30, 0))
+	var told atomic.Int64
+	w := &scriptedWriter{errs: []error{&Error{Op: "write", Status: 401, Cause: "influxdb rejected the token (401)"}}}
+	d := &Drainer{Outbox: st, Writer: w, BatchSize: 100, sleep: (&noSleep{}).sleep,
+		OnWritten: func(n int) { told.Add(int64(n)) }}
+	if _, err := d.Drain(context.Background()); err == nil {
+		t.Fatal("want the 401 to stop the drain")
+	}
+	if told.Load() != 0 {
+		t.Fatalf("OnWritten heard of %d points from a failed batch", told.Load())
+	}
+	res, err := d.Drain(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int(told.Load()) != points || res.Written != points {
+		t.Errorf("OnWritten heard of %d points, Drain wrote %d; want %d", told.Load(), res.Written, points)
+	}
+}
