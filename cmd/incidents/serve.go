@@ -35,7 +35,7 @@ type serveEnv struct {
 func newServeCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "serve",
-		Short: "Collect on a cron schedule and serve /healthz and /readyz",
+		Short: "Collect on a cron schedule; serve the web page, /metrics, /healthz and /readyz",
 		Long: `serve is the long-running daemon. It collects every configured source on
 the cron schedule schedule.spec (five-field specs such as "0 */6 * * *" or
 descriptors such as "@every 6h" and "@daily", in schedule.time_zone); a
@@ -46,11 +46,18 @@ the previous run of its schedule is still going is skipped.
 
 It answers on http.listen (with TLS and basic auth when
 http.web_config_file is set):
+  /         the web page: every series as a chart, every number linked to
+            the sentence it was read from (/series, /point, /documents,
+            /alerts, and the JSON API under /api/)
   /metrics  Prometheus metrics: the latest month of every monthly series,
             the collector's runs, alerts sent
   /healthz  200 while the process is alive
-  /readyz   200 once every schedule has finished a run and the store
-            answers, 503 with the reason before
+  /readyz   200 once every schedule has finished a run and the store (and
+            InfluxDB, when enabled) answers, 503 with the reason before
+
+After every run it refreshes the metrics, detects month-over-month spikes
+(alerts section) and notifies Alertmanager and the webhook, and writes the
+changed series to InfluxDB when influxdb.enabled.
 
 SIGINT or SIGTERM stops the schedule, lets the document being stored commit,
 closes the HTTP server and exits 0 within http.shutdown_grace.
