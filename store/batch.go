@@ -18,6 +18,7 @@ import (
 type batch struct {
 	ctx     context.Context
 	tx      *sql.Tx
+	ins     inserts // prepared statements
 	now     int64
 	nextObs int64
 
@@ -37,9 +38,9 @@ type docWork struct {
 	obsID   int64 // ID of the first observation; figure i gets obsID+i
 }
 
-func newBatch(ctx context.Context, tx *sql.Tx, now time.Time) (*batch, error) {
+func newBatch(ctx context.Context, tx *sql.Tx, ins inserts, now time.Time) (*batch, error) {
 	b := &batch{
-		ctx: ctx, tx: tx, now: now.Unix(),
+		ctx: ctx, tx: tx, ins: ins, now: now.Unix(),
 		periods: map[string]parser.Period{},
 		points:  map[pointKey]*pointState{},
 	}
@@ -152,8 +153,7 @@ func (b *batch) period(s string) (parser.Period, error) {
 
 // insertDocuments writes the document rows.
 func (b *batch) insertDocuments(work []*docWork) error {
-	w := newRowWriter(b.ctx, b.tx, "documents",
-		[]string{"id", "url", "source", "publisher", "title", "published", "fetched", "ingested", "main_period", "text"}, "")
+	w := newRowWriter(b.ctx, b.tx, b.ins, documentRows)
 	defer w.close()
 	for _, dw := range work {
 		d := dw.doc
@@ -170,9 +170,7 @@ func (b *batch) insertDocuments(work []*docWork) error {
 
 // insertObservations writes one observation row per figure.
 func (b *batch) insertObservations(work []*docWork) error {
-	w := newRowWriter(b.ctx, b.tx, "observations", []string{"id", "document_id", "seq", "source", "period",
-		"period_start", "granularity", "metric", "category", "region", "value", "qualifier", "confidence",
-		"evidence", "ev_start", "ev_end", "main"}, "")
+	w := newRowWriter(b.ctx, b.tx, b.ins, observationRows)
 	defer w.close()
 	for _, dw := range work {
 		for i, f := range dw.figs {
@@ -321,14 +319,7 @@ func (b *batch) flush() error {
 
 // writePoints inserts or updates the touched points.
 func (b *batch) writePoints() error {
-	w := newRowWriter(b.ctx, b.tx, "points", []string{"source", "period", "metric", "category", "region",
-		"period_start", "granularity", "value", "qualifier", "observation_id", "accepted_at",
-		"main", "published", "fetched", "document_id", "ev_start", "revisions", "updated"},
-		`ON CONFLICT(source, period, metric, category, region) DO UPDATE SET
-		value = excluded.value, qualifier = excluded.qualifier, observation_id = excluded.observation_id,
-		accepted_at = excluded.accepted_at, main = excluded.main, published = excluded.published,
-		fetched = excluded.fetched, document_id = excluded.document_id, ev_start = excluded.ev_start,
-		revisions = excluded.revisions, updated = excluded.updated`)
+	w := newRowWriter(b.ctx, b.tx, b.ins, pointRows)
 	defer w.close()
 	for _, st := range b.dirty {
 		if err := w.add(st.key.source, st.key.period, st.key.metric, st.key.category, st.key.region,
@@ -346,8 +337,7 @@ func (b *batch) writePoints() error {
 
 // writeHist records the superseded values.
 func (b *batch) writeHist() error {
-	w := newRowWriter(b.ctx, b.tx, "revisions", []string{"source", "period", "metric", "category", "region",
-		"value", "qualifier", "observation_id", "accepted_at", "superseded_at"}, "")
+	w := newRowWriter(b.ctx, b.tx, b.ins, revisionRows)
 	defer w.close()
 	for _, h := range b.old {
 		if err := w.add(h.key.source, h.key.period, h.key.metric, h.key.category, h.key.region,
@@ -363,7 +353,7 @@ func (b *batch) writeHist() error {
 
 // writeOutbox appends one outbox row per inserted or changed point.
 func (b *batch) writeOutbox() error {
-	w := newRowWriter(b.ctx, b.tx, "outbox", []string{"source", "period", "metric", "category", "region", "enqueued"}, "")
+	w := newRowWriter(b.ctx, b.tx, b.ins, outboxRows)
 	defer w.close()
 	for _, st := range b.dirty {
 		if !st.changed {

@@ -48,8 +48,15 @@ func (s *Store) Ingest(ctx context.Context, items ...Ingest) ([]IngestResult, er
 	if len(items) == 0 {
 		return results, s.check("ingest")
 	}
-	err := s.inTx(ctx, "ingest", func(tx *sql.Tx) error {
-		b, err := newBatch(ctx, tx, s.now())
+	if err := s.check("ingest"); err != nil {
+		return nil, err
+	}
+	ins, err := s.prepareInserts(ctx)
+	if err != nil {
+		return nil, s.wrap("ingest", err)
+	}
+	err = s.inTx(ctx, "ingest", func(tx *sql.Tx) error {
+		b, err := newBatch(ctx, tx, ins, s.now())
 		if err != nil {
 			return err
 		}

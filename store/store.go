@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,6 +45,9 @@ type Store struct {
 	read   *sql.DB // read-only pool: all queries
 	closed atomic.Bool
 	now    func() time.Time // clock for ingest/outbox times; replaced in tests
+
+	insMu sync.Mutex
+	ins   inserts // prepared on first Ingest; see prepareInserts
 }
 
 // Open opens the database at path, creating it and its parent directories
@@ -106,6 +110,9 @@ func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
+	s.insMu.Lock()
+	closeInserts(s.ins)
+	s.insMu.Unlock()
 	var errs []error
 	if s.read != nil {
 		errs = append(errs, s.read.Close())
