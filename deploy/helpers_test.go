@@ -29,6 +29,7 @@ var buildDir string
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	stopStack()
 	if buildDir != "" {
 		os.RemoveAll(buildDir)
 	}
