@@ -389,3 +389,40 @@ func ruleAlerts(t *testing.T) map[string]bool {
 	}
 	return out
 }
+
+var labelValues = regexp.MustCompile(`^label_values\(\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*,\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\)$`)
+
+// TestDashboardPromVariables checks the Prometheus template variables:
+// label_values(metric, label) of a metric /metrics exposes with that label.
+func TestDashboardPromVariables(t *testing.T) {
+	samples := startStack(t).Samples
+	n := 0
+	for _, d := range dashboards(t) {
+		for _, v := range d.variables() {
+			if digString(v, "datasource", "type") != "prometheus" {
+				continue
+			}
+			n++
+			q := digString(v, "query", "query")
+			if q == "" {
+				q = digString(v, "query")
+			}
+			m := labelValues.FindStringSubmatch(q)
+			if m == nil {
+				t.Errorf("%s variable %v: query %q is not label_values(metric, label)", d.File, v["name"], q)
+				continue
+			}
+			found := false
+			for _, s := range samples {
+				_, has := s.Labels[m[2]]
+				found = found || (s.Name == m[1] && (has || m[2] == "instance" || m[2] == "job"))
+			}
+			if !found {
+				t.Errorf("%s variable %v: /metrics exposes no %s with label %s", d.File, v["name"], m[1], m[2])
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no Prometheus variable found; the walk is broken")
+	}
+}
