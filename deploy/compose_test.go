@@ -226,7 +226,7 @@ func TestCompose(t *testing.T) {
 			}
 		}
 		for k, v := range env {
-			if !referenced[k] {
+			if !referenced[k] && !strings.HasPrefix(k, "COMPOSE_") { // compose's own settings
 				t.Errorf(".env.example sets %s, which docker-compose.yml never uses", k)
 			}
 			if v == "" {
@@ -524,6 +524,37 @@ func TestComposeConfigTool(t *testing.T) {
 	} else {
 		t.Skip("no compose tool: neither `docker compose` nor docker-compose is installed")
 	}
-	args := append(bin[1:], "--env-file", ".env.example", "-f", "docker-compose.yml", "config", "--quiet")
-	runTool(t, filepath.Join(repoRoot, composeDir), bin[0], args...)
+	dir := filepath.Join(repoRoot, composeDir)
+	t.Run("with .env.example", func(t *testing.T) {
+		runTool(t, dir, bin[0], append(slices.Clone(bin[1:]), "--env-file", ".env.example", "-f", "docker-compose.yml", "config", "--quiet")...)
+	})
+	t.Run("with the ports override", func(t *testing.T) {
+		runTool(t, dir, bin[0], append(slices.Clone(bin[1:]), "--env-file", ".env.example", "-f", "docker-compose.yml", "-f", "docker-compose.ports.yml", "config", "--quiet")...)
+	})
+	t.Run("without .env the error says what to do", func(t *testing.T) {
+		empty := filepath.Join(t.TempDir(), "empty.env")
+		if err := os.WriteFile(empty, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(bin[0], append(slices.Clone(bin[1:]), "--env-file", empty, "-f", "docker-compose.yml", "config", "--quiet")...)
+		cmd.Dir = dir
+		cmd.Env = cleanComposeEnv()
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "cp .env.example .env") {
+			t.Fatalf("config without settings: %v\n%s", err, out)
+		}
+	})
+}
+
+// cleanComposeEnv is the environment without the variables of
+// .env.example, which would otherwise satisfy the compose file.
+func cleanComposeEnv() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(k, "INFLUXDB_") && !strings.HasPrefix(k, "GRAFANA_") && !strings.HasPrefix(k, "INCIDENTS_") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
