@@ -5,11 +5,11 @@ import (
 	"testing"
 )
 
-// TestProductionDoc checks that docs/production.md gives the commands the
+// TestProductionDoc checks that README.md gives the commands the
 // tests above vouch for and the URL of every service, so that it cannot
 // drift from the files.
 func TestProductionDoc(t *testing.T) {
-	doc := string(readFile(t, "docs/production.md"))
+	doc := string(readFile(t, "README.md"))
 	env := envExample(t)
 	c := readCompose(t)
 	want := []string{
@@ -29,7 +29,7 @@ func TestProductionDoc(t *testing.T) {
 	}
 	for _, w := range want {
 		if !strings.Contains(doc, w) {
-			t.Errorf("docs/production.md does not mention %q", w)
+			t.Errorf("README.md does not mention %q", w)
 		}
 	}
 }
