@@ -1,7 +1,7 @@
 package parser
 
 import (
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -31,8 +31,8 @@ type docState struct {
 	// regional and it never names the country as a scope (a provincial
 	// assessment); figures without a place then belong to it.
 	focus             string
-	focusSet    bool
-	seen        map[figKey]int
+	focusSet          bool
+	seen              map[figKey]int
 	countrySeen       bool
 	places            map[string]bool // subnational regions named so far
 	lastRegion        string          // last region named explicitly (for "there", "the province")
@@ -134,7 +134,8 @@ func (lx *Lexicon) Extract(text string, ctx Context) []Figure {
 // sentence and the figures it gave (for debugging tests).
 func (lx *Lexicon) extract(text string, ctx Context, trace func(s *sentence, st *docState, figs []Figure)) []Figure {
 	st := &docState{ctx: ctx, pub: ctx.Published, lastBy: map[Granularity]Period{}}
-	st.figs = make([]Figure, 0, 16+len(text)/256)
+	st.figs = make([]Figure, 0, 16+min(len(text)/128, 1<<16))
+	st.seen = make(map[figKey]int, cap(st.figs))
 	if st.pub.IsZero() {
 		st.pub = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
@@ -160,36 +161,37 @@ func (lx *Lexicon) extract(text string, ctx Context, trace func(s *sentence, st 
 		}
 		s.updateState(st)
 	}
-	st.figs = finish(st.figs) // dedupe first: the checks below compare figures pairwise
-	relabelCasualties(st.figs)
-	st.figs = dropSplitCasualties(st.figs)
-	return finish(st.figs)
+	if hasCasualties(st.figs) {
+		// figures are unique here (docState.add); a relabelled casualties
+		// figure may now repeat a deaths one, which finish removes
+		st.relabelCasualties()
+		st.figs = dropSplitCasualties(st.figs)
+		st.figs = finish(st.figs)
+	}
+	slices.SortStableFunc(st.figs, func(a, b Figure) int { return a.Evidence.Start - b.Evidence.Start })
+	if st.figs == nil {
+		return []Figure{}
+	}
+	return st.figs
+}
+
+func hasCasualties(figs []Figure) bool {
+	for _, f := range figs {
+		if f.Metric == MetricCasualties {
+			return true
+		}
+	}
+	return false
 }
 
 // dropSplitCasualties removes a casualties total that the text also gives
 // split into deaths and injuries ("1,534 casualties ... 924 people were
-// killed and 610 injured").
+// killed and 610 injured"). Casualties figures are few: each is checked
+// against the figures of its period, category and region.
 func dropSplitCasualties(figs []Figure) []Figure {
-	type key struct{ period, category, region string }
-	deaths, injuries := map[key][]int64{}, map[key][]int64{}
-	has := false
-	for _, f := range figs {
-		k := key{f.Period, f.Category, f.Region}
-		switch f.Metric {
-		case MetricDeaths:
-			deaths[k] = append(deaths[k], f.Value)
-		case MetricInjuries:
-			injuries[k] = append(injuries[k], f.Value)
-		case MetricCasualties:
-			has = true
-		}
-	}
-	if !has {
-		return figs
-	}
 	out := figs[:0]
-	for _, f := range figs {
-		if f.Metric == MetricCasualties && sumOf(deaths[key{f.Period, f.Category, f.Region}], injuries[key{f.Period, f.Category, f.Region}], f.Value) {
+	for i, f := range figs {
+		if f.Metric == MetricCasualties && isSplit(figs, i) {
 			continue
 		}
 		out = append(out, f)
@@ -197,22 +199,16 @@ func dropSplitCasualties(figs []Figure) []Figure {
 	return out
 }
 
-func sumOf(a, b []int64, v int64) bool {
-	if len(a)*len(b) > 4096 {
-		set := make(map[int64]bool, len(a))
-		for _, x := range a {
-			set[x] = true
+// isSplit reports whether figs[c] equals a deaths figure plus an injuries
+// figure of the same period, category and region.
+func isSplit(figs []Figure, c int) bool {
+	cf := figs[c]
+	for _, d := range figs {
+		if d.Metric != MetricDeaths || d.Period != cf.Period || d.Category != cf.Category || d.Region != cf.Region || d.Value > cf.Value {
+			continue
 		}
-		for _, y := range b {
-			if set[v-y] {
-				return true
-			}
-		}
-		return false
-	}
-	for _, x := range a {
-		for _, y := range b {
-			if x+y == v {
+		for _, i := range figs {
+			if i.Metric == MetricInjuries && i.Value == cf.Value-d.Value && i.Period == cf.Period && i.Category == cf.Category && i.Region == cf.Region {
 				return true
 			}
 		}
@@ -224,26 +220,23 @@ func sumOf(a, b []int64, v int64) bool {
 // uses the word for deaths: the same number is reported as deaths for the
 // same period, region and category elsewhere. The other casualties figures
 // of that sentence (its comparison values) follow.
-func relabelCasualties(figs []Figure) {
-	deaths := map[string]bool{}
-	for _, f := range figs {
-		if f.Metric == MetricDeaths {
-			deaths[f.Period+"|"+f.Category+"|"+f.Region+"|"+itoa(f.Value)] = true
-		}
-	}
+func (st *docState) relabelCasualties() {
 	sents := map[string]bool{}
-	for _, f := range figs {
-		if f.Metric == MetricCasualties && deaths[f.Period+"|"+f.Category+"|"+f.Region+"|"+itoa(f.Value)] {
-			sents[f.Evidence.Text] = true
+	for _, f := range st.figs {
+		if f.Metric == MetricCasualties {
+			if _, ok := st.seen[figKey{f.Period, MetricDeaths, f.Category, f.Region, f.Value}]; ok {
+				sents[f.Evidence.Text] = true
+			}
 		}
 	}
-	for i, f := range figs {
+	for i, f := range st.figs {
 		if f.Metric == MetricCasualties && sents[f.Evidence.Text] {
-			figs[i].Metric = MetricDeaths
+			st.figs[i].Metric = MetricDeaths
 		}
 	}
 }
 
+// "exact"), and returns the figures in document order.
 // updateState carries the sentence's period and region to the next ones.
 func (s *sentence) updateState(st *docState) {
 	var lastCmp *Period
@@ -314,8 +307,6 @@ func (s *sentence) updateState(st *docState) {
 	}
 }
 
-// finish removes identical figures (keeping a stated qualifier over
-// "exact"), and returns the figures in document order.
 func finish(figs []Figure) []Figure {
 	type key struct {
 		period, metric, category, region string
@@ -333,10 +324,6 @@ func finish(figs []Figure) []Figure {
 		}
 		idx[k] = len(out)
 		out = append(out, f)
-	}
-	sort.SliceStable(out, func(a, b int) bool { return out[a].Evidence.Start < out[b].Evidence.Start })
-	if out == nil {
-		return []Figure{}
 	}
 	return out
 }
