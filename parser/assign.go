@@ -167,15 +167,7 @@ func (s *sentence) exclude(k int) {
 
 // segHas reports whether the comma segment of token i contains a phrase of kind k.
 func (s *sentence) segHas(i int, k kind) bool {
-	if s.allMask&(1<<k) == 0 {
-		return false
-	}
-	for j := range s.toks {
-		if s.seg[j] == s.seg[i] && s.hasAt(j, k) {
-			return true
-		}
-	}
-	return false
+	return s.segMask[s.seg[i]]&(1<<k) != 0
 }
 
 // subHas reports whether the sub-clause of token i contains a phrase of kind k.
@@ -487,17 +479,7 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 
 // depth is the bracket depth of token i ("54 deaths (29 security
 // personnel ...)": the 29 is at depth 1).
-func (s *sentence) depth(i int) int {
-	d := 0
-	for k := 0; k < i; k++ {
-		if s.isPunct(k, '(') {
-			d++
-		} else if s.isPunct(k, ')') && d > 0 {
-			d--
-		}
-	}
-	return d
-}
+func (s *sentence) depth(i int) int { return s.depths[i] }
 
 // regionHeaded reports whether a place name stands right before the number
 // ("KP 16", "Punjab a further two", "Balochistan with 17").

@@ -308,12 +308,7 @@ func (s *sentence) betweenTotal(rm regionMention, nm *numMention) bool {
 }
 
 func (s *sentence) isNumTok(i int) bool {
-	for _, nm := range s.nums {
-		if nm.j-1 == i {
-			return true
-		}
-	}
-	return false
+	return i >= 0 && i < len(s.numEnd) && s.numEnd[i]
 }
 
 func (s *sentence) numBetween(a, b int) bool {

@@ -146,6 +146,9 @@ func (s *sentence) periodEnding(k int) (periodMention, bool) {
 }
 
 func (s *sentence) periodStarting(k int) (periodMention, bool) {
+	if k < 0 || k >= len(s.covered) || !s.covered[k] {
+		return periodMention{}, false // no period covers k
+	}
 	for _, pm := range s.periods {
 		if pm.i == k {
 			return pm, true
@@ -247,6 +250,7 @@ func (s *sentence) zeros(st *docState) {
 		}
 		s.nums = append(s.nums, numMention{i: k, j: at, val: 0, qual: "exact", zero: true,
 			start: s.toks[k].start, end: s.toks[at].end, zeroMetric: metric})
+		s.numEnd[at-1] = true
 		k = at
 	}
 }

@@ -14,7 +14,7 @@ func (s *sentence) markComparisons() {
 	}
 	s.cmpID = resize(s.cmpID, n)
 	id := 0
-	for i := 0; i < n; i++ {
+	for i := 0; i < n && s.allMask&(1<<kComparison) != 0; i++ {
 		t, ok := s.has(i, kComparison)
 		if !ok || s.covered[i] {
 			continue
@@ -212,6 +212,12 @@ func (s *sentence) pickRegion(i int, best tag, st *docState) string {
 // phrases ("a single", "a dozen", "one hundred and thirty").
 func (s *sentence) findNumbers() {
 	s.nums = s.nums[:0]
+	s.numEnd = resizeB(s.numEnd, len(s.toks))
+	defer func() {
+		for _, nm := range s.nums {
+			s.numEnd[nm.j-1] = true
+		}
+	}()
 	n := len(s.toks)
 	for i := 0; i < n; i++ {
 		if s.covered[i] {

@@ -22,6 +22,9 @@ type sentence struct {
 	emask   []uint64 // kinds of the phrases ending just before each token
 	subMask []uint64 // kinds of the phrases starting in each sub-clause
 	allMask uint64   // kinds of the phrases in the sentence
+	segMask []uint64 // kinds of the phrases starting in each comma segment
+	depths  []int    // bracket depth of each token
+	numEnd  []bool   // a number ends at the token
 	drafts  []draft  // scratch space reused across sentences
 	buf     []byte
 }
@@ -259,12 +262,27 @@ func (s *sentence) structure() {
 		s.sub[i] = u
 	}
 	s.subMask = s.subMask[:0]
+	s.segMask = s.segMask[:0]
+	s.depths = resize(s.depths, n)
+	d := 0
 	for i := 0; i < n; i++ {
 		for len(s.subMask) <= s.sub[i] {
 			s.subMask = append(s.subMask, 0)
 		}
+		for len(s.segMask) <= s.seg[i] {
+			s.segMask = append(s.segMask, 0)
+		}
 		s.subMask[s.sub[i]] |= s.kmask[i]
+		s.segMask[s.seg[i]] |= s.kmask[i]
 		s.allMask |= s.kmask[i]
+		s.depths[i] = d
+		if tk := &s.toks[i]; tk.kind == tPunct {
+			if tk.punct == '(' {
+				d++
+			} else if tk.punct == ')' && d > 0 {
+				d--
+			}
+		}
 	}
 }
 

@@ -66,9 +66,15 @@ func (tk token) norm(text string, buf []byte) []byte {
 	return buf
 }
 
-func isWordByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
+func isWordByte(c byte) bool { return wordByte[c] }
+
+// wordByte marks the ASCII letters and digits.
+var wordByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+	}
+	return t
+}()
 
 // plainLower reports whether w is its own lookup form: lower-case ASCII
 // without apostrophes.
