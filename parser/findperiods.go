@@ -1,6 +1,9 @@
 package parser
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // grammarWords are words the code's grammar refers to; they get vocabulary
 // ids so that token comparisons are integer comparisons.
@@ -111,6 +114,9 @@ func (s *sentence) mayStartPeriod(i int) bool {
 	case tNum:
 		return tk.val >= 1 && tk.val <= 31 || tk.end-tk.start == 4 && tk.val >= 1900 && tk.val <= 2100 || tk.suffix == 'o'
 	case tWord:
+		if tk.dash && tk.id < 0 {
+			return true // "January-March"
+		}
 		if tk.id < 0 || int(tk.id) >= len(s.lx.starts) || !s.lx.starts[tk.id] {
 			return false
 		}
@@ -120,6 +126,30 @@ func (s *sentence) mayStartPeriod(i int) bool {
 		return true
 	}
 	return false
+}
+
+// monthPair reads a hyphenated pair of months ("January-March", "Jan-Mar").
+func (lx *Lexicon) monthPair(w string) (int, int, bool) {
+	dash := strings.IndexByte(w, '-')
+	if dash <= 0 || dash == len(w)-1 || w[0] < 'A' || w[0] > 'Z' {
+		return 0, 0, false
+	}
+	m1, ok1 := lx.month(w[:dash])
+	m2, ok2 := lx.month(w[dash+1:])
+	return m1, m2, ok1 && ok2
+}
+
+func (lx *Lexicon) month(w string) (int, bool) {
+	id, ok := lx.vocab[strings.ToLower(w)]
+	if !ok || int(id) >= len(lx.first) || lx.first[id] == nil {
+		return 0, false
+	}
+	for _, t := range lx.first[id].tags {
+		if t.kind == kMonth {
+			return int(t.num), true
+		}
+	}
+	return 0, false
 }
 
 // yearAt reads a four-digit year at token i.
@@ -252,6 +282,27 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 					return pm, true
 				}
 			}
+		}
+	}
+	// "January-March 2024", "the January-March period"
+	if tk.kind == tWord && tk.dash {
+		if m1, m2, ok := s.lx.monthPair(s.word(i)); ok {
+			y2, hasY := s.yearAt(i + 1)
+			j := i + 1
+			if hasY {
+				j++
+			} else {
+				y2 = monthYear(m2, st.pub)
+			}
+			y1 := y2
+			if m1 > m2 {
+				y1--
+			}
+			if s.is(j, "period") {
+				j++
+			}
+			pm.j, pm.p = j, spanPeriod(y1, m1, y2, m2)
+			return pm, true
 		}
 	}
 	// month [day] [year] / month this year / month of last year

@@ -84,6 +84,7 @@ type Lexicon struct {
 	conj          []bool   // id -> the word opens a sub-clause ("while", "but")
 	first         []*node  // id -> trie node of phrases starting with the word
 	idThe, idA    int32
+	punct         [256]int32 // vocabulary id of each punctuation character, -1 when none
 	root          *node
 	publishers    map[string]string // lower-case publisher -> default category
 	regionCountry map[string]string
@@ -214,6 +215,12 @@ func LoadLexicon(fsys fs.FS) (*Lexicon, error) {
 		}
 	}
 	lx.idThe, lx.idA = lx.vocab["the"], lx.vocab["a"]
+	for c := range lx.punct {
+		lx.punct[c] = -1
+		if id, ok := lx.vocab[string([]byte{byte(c)})]; ok {
+			lx.punct[c] = id
+		}
+	}
 	lx.first = make([]*node, len(lx.words))
 	for id, nd := range lx.root.next {
 		lx.first[id] = nd

@@ -135,13 +135,20 @@ func (s *sentence) analyse(lx *Lexicon, text string, start, end int, st *docStat
 	}
 	buf := s.buf[:0]
 	defer func() { s.buf = buf[:0] }()
+	numeric := false
 	for k := range s.toks {
 		tk := &s.toks[k]
 		tk.start += start
 		tk.end += start
 		if tk.kind == tNum {
+			numeric = true
 			continue
 		}
+		if tk.kind == tPunct {
+			tk.id = lx.punct[tk.punct]
+			continue
+		}
+		numeric = numeric || tk.dash // "forty-four"
 		w := text[tk.start:tk.end]
 		if tk.kind == tWord && plainLower(w) {
 			if id, ok := lx.vocab[w]; ok { // no copy needed
@@ -159,8 +166,15 @@ func (s *sentence) analyse(lx *Lexicon, text string, start, end int, st *docStat
 	s.findPeriods(st)
 	s.markComparisons()
 	s.findRegions(st)
+	if !numeric && s.allMask&wordyNumbers == 0 {
+		s.nums = s.nums[:0] // nothing here can be a count: no digits, number words or negations
+		return
+	}
 	s.findNumbers()
 }
+
+// wordyNumbers are the kinds that can make a count without digits.
+const wordyNumbers = 1<<kNumberWord | 1<<kNumPhrase | 1<<kSameNumber | 1<<kNegator | 1<<kZeroFree | 1<<kZeroTrigger
 
 // match fills ann with the longest lexicon phrase of each kind at each token.
 func (s *sentence) match() {
