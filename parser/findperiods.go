@@ -115,7 +115,8 @@ func (s *sentence) mayStartPeriod(i int) bool {
 		return tk.val >= 1 && tk.val <= 31 || tk.end-tk.start == 4 && tk.val >= 1900 && tk.val <= 2100 || tk.suffix == 'o'
 	case tWord:
 		if tk.dash && tk.id < 0 {
-			return true // "January-March"
+			c := s.text[tk.start]
+			return c >= 'A' && c <= 'Z' // "January-March"
 		}
 		if tk.id < 0 || int(tk.id) >= len(s.lx.starts) || !s.lx.starts[tk.id] {
 			return false
@@ -140,7 +141,18 @@ func (lx *Lexicon) monthPair(w string) (int, int, bool) {
 }
 
 func (lx *Lexicon) month(w string) (int, bool) {
-	id, ok := lx.vocab[strings.ToLower(w)]
+	if len(w) > 12 {
+		return 0, false
+	}
+	var b [12]byte
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	id, ok := lx.vocab[string(b[:len(w)])]
 	if !ok || int(id) >= len(lx.first) || lx.first[id] == nil {
 		return 0, false
 	}
