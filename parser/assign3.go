@@ -249,7 +249,7 @@ func (s *sentence) zeros(st *docState) {
 			}
 		}
 		s.nums = append(s.nums, numMention{i: k, j: at, val: 0, qual: "exact", zero: true,
-			start: s.toks[k].start, end: s.toks[at].end, zeroMetric: metric})
+			start: int(s.toks[k].start), end: int(s.toks[at].end), zeroMetric: metric})
 		s.numEnd[at-1] = true
 		k = at
 	}

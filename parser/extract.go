@@ -125,8 +125,15 @@ func (st *docState) resolve(pm periodMention) (Period, bool) {
 	return p, true
 }
 
+// MaxText is the longest text Extract reads; the rest of a longer one is
+// ignored (token offsets are 32-bit; callers cap documents far lower).
+const MaxText = 1 << 30
+
 // Extract is Extract with this lexicon.
 func (lx *Lexicon) Extract(text string, ctx Context) []Figure {
+	if len(text) > MaxText {
+		text = text[:MaxText]
+	}
 	return lx.extract(text, ctx, nil)
 }
 
@@ -143,9 +150,22 @@ func (lx *Lexicon) extract(text string, ctx Context, trace func(s *sentence, st 
 		st.ctx.Country = "ZZ"
 	}
 	st.publisherCategory = lx.publishers[strings.ToLower(strings.TrimSpace(ctx.Publisher))]
-	var sents [][2]int
-	sents = sentences(text, sents)
-	var s sentence
+	// The scratch space of a sentence is reused across calls: growing its
+	// slices afresh for every document costs more than parsing a short one.
+	sp, _ := lx.scratch.Get().(*sentence)
+	if sp == nil {
+		sp = &sentence{}
+	}
+	defer func() {
+		sp.text = "" // do not keep the document alive in the pool
+		if cap(sp.spans) > 1<<16 {
+			sp.spans = nil
+		}
+		lx.scratch.Put(sp)
+	}()
+	sp.spans = sentences(text, sp.spans[:0])
+	sents := sp.spans
+	s := sp
 	for _, r := range sents {
 		s.analyse(lx, text, r[0], r[1], st)
 		n0 := len(st.figs)
@@ -157,7 +177,7 @@ func (lx *Lexicon) extract(text string, ctx Context, trace func(s *sentence, st 
 			}
 		}
 		if trace != nil {
-			trace(&s, st, st.figs[n0:])
+			trace(s, st, st.figs[n0:])
 		}
 		s.updateState(st)
 	}

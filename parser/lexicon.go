@@ -85,6 +85,7 @@ type Lexicon struct {
 	first         []*node  // id -> trie node of phrases starting with the word
 	idThe, idA    int32
 	punct         [256]int32 // vocabulary id of each punctuation character, -1 when none
+	scratch       sync.Pool  // *sentence buffers reused by Extract
 	root          *node
 	publishers    map[string]string // lower-case publisher -> default category
 	regionCountry map[string]string

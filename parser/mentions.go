@@ -253,7 +253,7 @@ func (s *sentence) findNumbers() {
 		if !ok {
 			continue
 		}
-		nm.start, nm.end = s.toks[nm.i].start, s.toks[nm.j-1].end
+		nm.start, nm.end = int(s.toks[nm.i].start), int(s.toks[nm.j-1].end)
 		if q, _, has := s.endsAt(nm.i, kQualifier); has {
 			nm.qual = q.str
 		} else {

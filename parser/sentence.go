@@ -26,6 +26,7 @@ type sentence struct {
 	depths  []int    // bracket depth of each token
 	numEnd  []bool   // a number ends at the token
 	drafts  []draft  // scratch space reused across sentences
+	spans   [][2]int // the sentences of the current document
 	buf     []byte
 }
 
@@ -138,8 +139,8 @@ func (s *sentence) analyse(lx *Lexicon, text string, start, end int, st *docStat
 	numeric := false
 	for k := range s.toks {
 		tk := &s.toks[k]
-		tk.start += start
-		tk.end += start
+		tk.start += int32(start)
+		tk.end += int32(start)
 		if tk.kind == tNum {
 			numeric = true
 			continue

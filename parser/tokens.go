@@ -17,15 +17,14 @@ const (
 
 // token is a span of the document text. Offsets are bytes into the text.
 type token struct {
-	start, end int
-	kind       tokKind
-	id         int32 // vocabulary id of the normalised form, -1 when unknown
 	val        int64 // numeric value of a tNum
-	decimal    bool  // tNum with a fractional part ("19.4")
-	suffix     byte  // tNum followed by letters: 'p' percent ("63pc"), 'o' ordinal ("7th"), 'x' other
-
-	dash  bool // a word with an inner hyphen ("forty-four")
-	punct byte // for tPunct: ',', ';', ':', '(', ')', '-', '.', '%', '"', ...
+	start, end int32 // byte offsets (documents are capped well below 2 GiB)
+	id         int32 // vocabulary id of the normalised form, -1 when unknown
+	kind       tokKind
+	suffix     byte // tNum followed by letters: 'p' percent ("63pc"), 'o' ordinal ("7th"), 'x' other
+	punct      byte // for tPunct: ',', ';', ':', '(', ')', '-', '.', '%', '"', ...
+	decimal    bool // tNum with a fractional part ("19.4")
+	dash       bool // a word with an inner hyphen ("forty-four")
 }
 
 // norm appends the lower-case lookup form of tk to buf: possessive endings
@@ -108,7 +107,7 @@ func tokenize(s string, dst []token) []token {
 				if c == '\'' || c == '`' {
 					p = '\''
 				}
-				dst = append(dst, token{start: i, end: i + 1, kind: tPunct, punct: p, id: -1})
+				dst = append(dst, token{start: int32(i), end: int32(i + 1), kind: tPunct, punct: p, id: -1})
 				i++
 			}
 			continue
@@ -133,7 +132,7 @@ func tokenize(s string, dst []token) []token {
 			case '…':
 				p = '.'
 			}
-			dst = append(dst, token{start: i, end: i + n, kind: tPunct, punct: p, id: -1})
+			dst = append(dst, token{start: int32(i), end: int32(i + n), kind: tPunct, punct: p, id: -1})
 			i += n
 		}
 	}
@@ -167,7 +166,7 @@ func scanNumber(s string, i int, dst *[]token) int {
 		}
 		break
 	}
-	tk := token{start: start, kind: tNum, id: -1}
+	tk := token{start: int32(start), kind: tNum, id: -1}
 	if i+1 < len(s) && s[i] == '.' && isDigit(s[i+1]) {
 		tk.decimal = true
 		i++
@@ -201,7 +200,7 @@ func scanNumber(s string, i int, dst *[]token) int {
 	if overflow {
 		tk.suffix = 'x'
 	}
-	tk.end = i
+	tk.end = int32(i)
 	tk.val = v
 	*dst = append(*dst, tk)
 	return i
@@ -275,7 +274,7 @@ func scanWord(s string, i int, dst *[]token) int {
 	if i < len(s) && s[i] == '.' && i-start >= 2 && s[i-2] == '.' {
 		i++
 	}
-	tk := token{start: start, end: i, kind: tWord, id: -1}
+	tk := token{start: int32(start), end: int32(i), kind: tWord, id: -1}
 	for k := start + 1; k < i-1; k++ {
 		if s[k] == '-' {
 			tk.dash = true
