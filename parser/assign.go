@@ -250,6 +250,15 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 					if t.str == MetricCasualties && t.n > 1 && k != nm.j && cat == "" {
 						continue
 					}
+					if want == kMetricVerb {
+						// "were killed or injured": the longer casualties phrase inside wins
+						for j := k; j < k+t.n; j++ {
+							if c, ok := s.has(j, kMetricNoun); ok && c.str == MetricCasualties && j+c.n > k+t.n {
+								t, k = c, j
+								break
+							}
+						}
+					}
 					metric, mTok = t, k
 					break
 				}

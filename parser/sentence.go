@@ -269,7 +269,7 @@ func (s *sentence) structure() {
 		} else if id := tk.id; id >= 0 && int(id) < len(s.lx.conj) && s.lx.conj[id] {
 			u++
 		} else if i > 0 && s.toks[i-1].kind == tPunct && s.toks[i-1].punct == ',' && tk.kind == tWord &&
-			(s.isAny(i, "because", "after") || s.is(i, "as") && !s.isAny(i+1, "against", "well", "many", "much", "compared")) {
+			(s.isAny(i, "because", "after", "where") || s.is(i, "as") && !s.isAny(i+1, "against", "well", "many", "much", "compared")) {
 			u++ // ", as armed groups clashed ...": a clause of its own
 		}
 		s.clause[i] = c
