@@ -232,7 +232,7 @@ func (s *sentence) findNumbers() {
 			nm.skip = tk.decimal || tk.suffix != 0
 			ok = true
 		case tk.kind != tWord:
-		case s.kmask[i]&(1<<kNumPhrase|1<<kNumberWord|1<<kSameNumber) == 0 && !tk.dash && !s.is(i, "a"):
+		case s.kmask[i]&(1<<kNumPhrase|1<<kNumberWord|1<<kSameNumber) == 0 && !tk.dash && !s.isAny(i, "a", "an"):
 		default:
 			if t, has := s.has(i, kNumPhrase); has {
 				// "a hundred and ..." continues as words
@@ -247,6 +247,9 @@ func (s *sentence) findNumbers() {
 				ok = true
 			} else if t, has := s.has(i, kSameNumber); has {
 				nm = numMention{i: i, j: i + t.n, same: true}
+				ok = true
+			} else if s.coordinatedOne(i) {
+				nm = numMention{i: i, j: i + 1, val: 1} // "two soldiers and a policeman"
 				ok = true
 			}
 		}
@@ -268,6 +271,30 @@ func (s *sentence) findNumbers() {
 		s.nums = append(s.nums, nm)
 		i = nm.j - 1
 	}
+}
+
+// coordinatedOne reports an "a"/"an" that counts one person in a list of
+// counts: "two soldiers and a policeman were killed".
+func (s *sentence) coordinatedOne(i int) bool {
+	if !s.isAny(i, "a", "an") || !s.is(i-1, "and") || !s.hasAt(i+1, kCategory) {
+		return false
+	}
+	c, _ := s.has(i+1, kCategory)
+	if c.str == "all" || c.str == "none" {
+		return false
+	}
+	for k := i - 2; k >= 0 && k >= i-5; k-- {
+		if s.toks[k].kind == tNum {
+			return true
+		}
+		if _, ok := s.has(k, kNumberWord); ok {
+			return true
+		}
+		if s.toks[k].kind == tPunct {
+			return false
+		}
+	}
+	return false
 }
 
 // wordNumber reads a number written in words at i: "forty-four", "one
