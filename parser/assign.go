@@ -435,7 +435,7 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 				break
 			}
 		}
-		if lTok < s.nums[prev.num].i || lTok == prev.cue {
+		if lTok < s.nums[prev.num].i || prev.cue >= 0 && lTok >= prev.cue && lTok <= prev.cue+3 {
 			d.metric, d.cue, d.category, d.conf = prev.metric, prev.cue, prev.category, d.conf-0.05
 			// "security personnel killed went from 33 to 16 and civilians from 38"
 			for k := s.nums[prev.num].j; k < nm.i; k++ {

@@ -37,7 +37,8 @@ type docState struct {
 	places            map[string]bool // subnational regions named so far
 	lastRegion        string          // last region named explicitly (for "there", "the province")
 	lastBlock         bool            // the last place named was local or supra-national
-	lastSole          bool            // the previous sentence named one place only
+	lastSole   bool   // the previous sentence named one place only
+	lastCoded  string // the last first-level region named (for "the province", "the state")
 	prevCmp           *Period
 	publisherCategory string
 	figs              []Figure
@@ -318,6 +319,7 @@ func (s *sentence) updateState(st *docState) {
 		default:
 			st.lastRegion, st.lastBlock = rm.code, false
 			if len(rm.code) > 2 {
+				st.lastCoded = rm.code
 				if st.places == nil {
 					st.places = map[string]bool{}
 				}

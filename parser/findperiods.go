@@ -357,8 +357,9 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 	}
 	// a bare year
 	if y, ok := s.yearAt(i); ok {
-		if s.countNounAt(i+1) || s.isPunct(i+1, '%') {
-			return pm, false
+		afterPrep := s.isAny(i-1, "in", "during", "for", "since", "of", "by", "until", "through", "throughout")
+		if (s.countNounAt(i+1) && !afterPrep) || s.isPunct(i+1, '%') {
+			return pm, false // "killed 1987 militants", not "in 2019 SFs arrested"
 		}
 		pm.j, pm.p = i+1, unitPeriod(Year, y, 1)
 		if s.isAny(i+1, "level", "levels", "figure", "figures", "total", "toll") {
