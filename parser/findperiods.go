@@ -319,6 +319,20 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 	}
 	// month [day] [year] / month this year / month of last year
 	if m, ok := s.monthAt(i); ok {
+		// "in May and June": two consecutive months together
+		if s.is(i+1, "and") {
+			if m2, ok := s.monthAt(i + 2); ok && m2 == m+1 && !s.dayNum(i+3) {
+				j := i + 3
+				y, hasY := s.yearAt(j)
+				if hasY {
+					j++
+				} else {
+					y = monthYear(m2, st.pub)
+				}
+				pm.j, pm.p = j, spanPeriod(y, m, y, m2)
+				return pm, true
+			}
+		}
 		j := i + 1
 		if s.dayNum(j) && !s.countNounAt(j+1) && !(j+1 < len(s.toks) && s.toks[j+1].kind == tWord && !s.isAny(j+1, "and", "to", "in", "of")) {
 			j++
