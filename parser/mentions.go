@@ -150,7 +150,8 @@ func (s *sentence) findRegions(st *docState) {
 		if best.kind == kAnaphor && s.is(i, "there") && s.isAny(i+1, "were", "was", "is", "are", "have", "has", "had") {
 			continue // existential "there were 12 attacks"
 		}
-		if i == 0 && best.kind != kAnaphor && (s.isPunct(best.n, ':') || s.isPunct(best.n, ',') && s.dateAfter(best.n+1)) {
+		if i == 0 && best.kind != kAnaphor && (s.isPunct(best.n, ':') && !s.isNumberStart(best.n+1) || s.isPunct(best.n, ',') && s.dateAfter(best.n+1)) {
+			// ("Balochistan: 137 killed, 172 injured" is a table row, not a dateline)
 			if best.kind == kCountry && best.str == st.ctx.Country {
 				st.countrySeen = true // "Nigeria: ..."
 			}
@@ -317,7 +318,7 @@ func (s *sentence) wordNumber(i int) (int64, int, bool) {
 			break
 		}
 		if s.is(j, "and") && seen {
-			if t, ok := s.has(j+1, kNumberWord); ok && t.str != "scale" && cur >= 100 || ok && total >= 1000 && t.str != "scale" {
+			if t, ok := s.numberWordValue(j + 1); ok && t.str != "scale" && (cur >= 100 || total >= 1000) {
 				j++
 				continue
 			}
