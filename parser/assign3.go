@@ -170,7 +170,10 @@ func (s *sentence) resolveAt(pm periodMention, st *docState) (Period, bool) {
 		}
 		if pm.unit == "" || q.p.Granularity == pm.unit {
 			p := q.p
-			if pm.rel < 0 {
+			switch {
+			case pm.rel == -12:
+				p = Period{Start: p.Start.AddDate(-1, 0, 0), End: p.End.AddDate(-1, 0, 0), Granularity: p.Granularity}
+			case pm.rel < 0:
 				p = p.Previous()
 			}
 			return p, true

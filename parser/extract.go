@@ -37,8 +37,8 @@ type docState struct {
 	places            map[string]bool // subnational regions named so far
 	lastRegion        string          // last region named explicitly (for "there", "the province")
 	lastBlock         bool            // the last place named was local or supra-national
-	lastSole   bool   // the previous sentence named one place only
-	lastCoded  string // the last first-level region named (for "the province", "the state")
+	lastSole          bool            // the previous sentence named one place only
+	lastCoded         string          // the last first-level region named (for "the province", "the state")
 	prevCmp           *Period
 	publisherCategory string
 	figs              []Figure
@@ -120,7 +120,10 @@ func (st *docState) resolve(pm periodMention) (Period, bool) {
 	default:
 		p = lastComplete(pm.unit, st.pub)
 	}
-	if pm.rel < 0 {
+	switch {
+	case pm.rel == -12:
+		p = Period{Start: p.Start.AddDate(-1, 0, 0), End: p.End.AddDate(-1, 0, 0), Granularity: p.Granularity}
+	case pm.rel < 0:
 		p = p.Previous()
 	}
 	return p, true

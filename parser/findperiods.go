@@ -7,11 +7,11 @@ import (
 
 // grammarWords are words the code's grammar refers to; they get vocabulary
 // ids so that token comparisons are integer comparisons.
-var grammarWords = []string{"province", "region", "state", "territory", "because", "full", "whole", "entire", "took", "place", "occurred", "happened", "times", "struck", "beginning", "start", "alone", "averaged", "lost", "suffered", "though", "although", "corresponding", "month", "months", "year", "years", "quarter", "quarters", "half", "halves", "of", "the", "this", "that", "last", "past", "previous", "preceding", "current", "before", "earlier", "ago", "in", "during", "for", "over", "period", "between", "and", "to", "from", "a", "an", "same", "one", "calendar", "so", "far", "q1", "q2", "q3", "q4", "h1", "h2", "whom", "them", "which", "out", "among", "being", "were", "was", "are", "is", "had", "have", "has", "been", "got", "also", "more", "while", "whereas", "but", "with", "each", "level", "levels", "by", "on", "at", "across", "since", "than", "as", "after", "when", "who", "it", "further", "another", "first", "second", "third", "fourth", "six", "three", "nine", "eleven", "twelve", "under", "through", "till", "until", "up", "within", "into", "or", "other", "others", "its", "their", "all", "both", "number", "numbered", "totalled", "totaled", "stood", "came", "put", "reached", "reaching", "rose", "fell", "climbed", "dropped", "stayed", "remained", "went", "jumped", "declined", "surged", "increased", "decreased", "people", "they", "these", "those", "there", "where", "what", "not", "no", "any", "single", "only", "least", "most", "monthly", "annual", "quarterly", "yearly", "fiscal", "weeks", "days", "week", "day", "decade", "opening", "closing", "final", "latter", "former", "then", "thus", "so-far", "year-to-date", "ytd", "up", "down", "against", "compared", "recorded", "reported"}
+var grammarWords = []string{"fiscal", "financial", "fy", "outgoing", "province", "region", "state", "territory", "because", "full", "whole", "entire", "took", "place", "occurred", "happened", "times", "struck", "beginning", "start", "alone", "averaged", "lost", "suffered", "though", "although", "corresponding", "month", "months", "year", "years", "quarter", "quarters", "half", "halves", "of", "the", "this", "that", "last", "past", "previous", "preceding", "current", "before", "earlier", "ago", "in", "during", "for", "over", "period", "between", "and", "to", "from", "a", "an", "same", "one", "calendar", "so", "far", "q1", "q2", "q3", "q4", "h1", "h2", "whom", "them", "which", "out", "among", "being", "were", "was", "are", "is", "had", "have", "has", "been", "got", "also", "more", "while", "whereas", "but", "with", "each", "level", "levels", "by", "on", "at", "across", "since", "than", "as", "after", "when", "who", "it", "further", "another", "first", "second", "third", "fourth", "six", "three", "nine", "eleven", "twelve", "under", "through", "till", "until", "up", "within", "into", "or", "other", "others", "its", "their", "all", "both", "number", "numbered", "totalled", "totaled", "stood", "came", "put", "reached", "reaching", "rose", "fell", "climbed", "dropped", "stayed", "remained", "went", "jumped", "declined", "surged", "increased", "decreased", "people", "they", "these", "those", "there", "where", "what", "not", "no", "any", "single", "only", "least", "most", "monthly", "annual", "quarterly", "yearly", "fiscal", "weeks", "days", "week", "day", "decade", "opening", "closing", "final", "latter", "former", "then", "thus", "so-far", "year-to-date", "ytd", "up", "down", "against", "compared", "recorded", "reported"}
 
 // periodStarters are the words a period expression can begin with (besides
 // numbers, months and ordinals).
-var periodStarters = []string{"full", "whole", "entire", "between", "from", "the", "a", "this", "that", "last", "past", "previous", "preceding", "current", "same", "corresponding", "month", "quarter", "year", "period", "half", "q1", "q2", "q3", "q4", "h1", "h2"}
+var periodStarters = []string{"fiscal", "financial", "fy", "full", "whole", "entire", "between", "from", "the", "a", "this", "that", "last", "past", "previous", "preceding", "current", "same", "corresponding", "month", "quarter", "year", "period", "half", "q1", "q2", "q3", "q4", "h1", "h2"}
 
 // findPeriods finds the period expressions of the sentence.
 func (s *sentence) findPeriods(st *docState) {
@@ -127,6 +127,88 @@ func (s *sentence) mayStartPeriod(i int) bool {
 		return true
 	}
 	return false
+}
+
+// fiscalYear reads "fiscal year 2022-23", "FY2023-24", "the current fiscal
+// year" and "the previous fiscal year": the twelve months from the
+// country's fiscal_year_start (regions data).
+func (s *sentence) fiscalYear(i int, st *docState) (periodMention, bool) {
+	pm := periodMention{i: i, kind: pmNormal, valid: true}
+	start := s.lx.fiscal[st.ctx.Country]
+	if start <= 1 {
+		return pm, false
+	}
+	fyOf := func(y int) Period { // the fiscal year that ends in year y
+		return spanPeriod(y-1, start, y, start-1)
+	}
+	w := strings.ToLower(s.word(i))
+	switch {
+	case strings.HasPrefix(w, "fy") && len(w) > 2:
+		if y, ok := fiscalEnd(w[2:]); ok {
+			pm.j, pm.p = i+1, fyOf(y)
+			return pm, true
+		}
+	case s.isAny(i, "fy", "fiscal", "financial"):
+		k := i + 1
+		if s.is(k, "year") {
+			k++
+		}
+		if k < len(s.toks) {
+			if y, ok := fiscalEnd(s.word(k)); ok {
+				pm.j, pm.p = k+1, fyOf(y)
+				return pm, true
+			}
+		}
+	case s.isAny(i, "the", "this", "last") && (s.isAny(i+1, "fiscal", "financial") || s.isAny(i+1, "current", "previous", "last", "outgoing") && s.isAny(i+2, "fiscal", "financial")):
+		k, rel := i+1, 0
+		switch {
+		case s.is(i, "last") || s.isAny(k, "previous", "last"):
+			rel = -1
+		}
+		if s.isAny(k, "current", "previous", "last", "outgoing") {
+			k++
+		}
+		if !s.is(k+1, "year") {
+			return pm, false
+		}
+		pub := st.pub
+		y := pub.Year()
+		if int(pub.Month()) >= start {
+			y++ // the fiscal year running at publication ends next calendar year
+		}
+		pm.j, pm.p = k+2, fyOf(y+rel)
+		return pm, true
+	}
+	return pm, false
+}
+
+// fiscalEnd reads "2022-23", "2022-2023" or "2023-24" and returns the
+// calendar year the fiscal year ends in.
+func fiscalEnd(w string) (int, bool) {
+	dash := strings.IndexAny(w, "-/")
+	if dash != 4 || len(w) < 7 {
+		return 0, false
+	}
+	a, b := w[:4], w[5:]
+	for _, c := range a + b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	y1 := int(a[0]-'0')*1000 + int(a[1]-'0')*100 + int(a[2]-'0')*10 + int(a[3]-'0')
+	var y2 int
+	switch len(b) {
+	case 2:
+		y2 = y1/100*100 + int(b[0]-'0')*10 + int(b[1]-'0')
+	case 4:
+		y2 = int(b[0]-'0')*1000 + int(b[1]-'0')*100 + int(b[2]-'0')*10 + int(b[3]-'0')
+	default:
+		return 0, false
+	}
+	if y2 != y1+1 || y1 < 1900 {
+		return 0, false
+	}
+	return y2, true
 }
 
 // monthPair reads a hyphenated pair of months ("January-March", "Jan-Mar").
@@ -386,6 +468,12 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 	if tk.kind == tNum && tk.suffix != 'o' {
 		return pm, false
 	}
+	if fy, ok := s.fiscalYear(i, st); ok {
+		return fy, true
+	}
+	if fy, ok := s.fiscalYear(i, st); ok {
+		return fy, true
+	}
 	// Q3 2025, H1 2023
 	if tk.kind == tWord {
 		for q, w := range []string{"q1", "q2", "q3", "q4"} {
@@ -520,6 +608,19 @@ func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 		}
 		j := u + 1
 		if s.isAny(word, "same", "corresponding") {
+			// "the same month last year": the current period a year back
+			k2 := j
+			if s.is(k2, "of") {
+				k2++
+			}
+			if s.is(k2, "last") && s.is(k2+1, "year") || s.is(k2, "the") && s.isAny(k2+1, "previous", "preceding") && s.is(k2+2, "year") || s.is(k2, "a") && s.is(k2+1, "year") && s.isAny(k2+2, "earlier", "before", "ago") {
+				n := 2
+				if s.is(k2, "the") || s.is(k2, "a") {
+					n = 3
+				}
+				pm.j, pm.kind, pm.valid, pm.unit, pm.rel = k2+n, pmCurrent, false, g, -12
+				return pm, true
+			}
 			pm.j, pm.kind, pm.valid = j, pmReference, false
 			return pm, true
 		}

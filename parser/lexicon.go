@@ -89,6 +89,7 @@ type Lexicon struct {
 	root          *node
 	publishers    map[string]string // lower-case publisher -> default category
 	regionCountry map[string]string
+	fiscal        map[string]int // country -> first month of its fiscal year
 }
 
 type lexiconFile struct {
@@ -140,9 +141,12 @@ type lexiconFile struct {
 }
 
 type regionFile struct {
-	Country string   `yaml:"country"`
-	Names   []string `yaml:"names"`
-	Regions []struct {
+	Country string `yaml:"country"`
+	// FiscalYearStart is the month the country's fiscal year starts in
+	// (7 for Pakistan: "fiscal year 2022-23" is July 2022 to June 2023).
+	FiscalYearStart int      `yaml:"fiscal_year_start"`
+	Names           []string `yaml:"names"`
+	Regions         []struct {
 		Code  string   `yaml:"code"`
 		Names []string `yaml:"names"`
 	} `yaml:"regions"`
@@ -167,7 +171,7 @@ var defaultLexicon = sync.OnceValues(func() (*Lexicon, error) { return LoadLexic
 // from fsys. The embedded copy is used by Extract; tests and tools may load
 // another.
 func LoadLexicon(fsys fs.FS) (*Lexicon, error) {
-	lx := &Lexicon{vocab: map[string]int32{}, root: &node{}, publishers: map[string]string{}, regionCountry: map[string]string{}}
+	lx := &Lexicon{vocab: map[string]int32{}, root: &node{}, publishers: map[string]string{}, regionCountry: map[string]string{}, fiscal: map[string]int{}}
 	raw, err := fs.ReadFile(fsys, "data/lexicon.yaml")
 	if err != nil {
 		return nil, fmt.Errorf("lexicon: %w", err)
@@ -320,6 +324,12 @@ func (lx *Lexicon) addRegions(fsys fs.FS, name string) error {
 	if rf.Country != "" {
 		if !codeRE.MatchString(rf.Country) || len(rf.Country) != 2 {
 			return fmt.Errorf("country %q is not an ISO 3166-1 alpha-2 code", rf.Country)
+		}
+		if rf.FiscalYearStart < 0 || rf.FiscalYearStart > 12 {
+			return fmt.Errorf("fiscal_year_start %d is not a month", rf.FiscalYearStart)
+		}
+		if rf.FiscalYearStart > 0 {
+			lx.fiscal[rf.Country] = rf.FiscalYearStart
 		}
 		lx.addAll(rf.Names, tag{kind: kCountry, str: rf.Country})
 	}
