@@ -171,10 +171,22 @@ func (s *sentence) fiscalYear(i int, st *docState) (periodMention, bool) {
 		if !s.is(k+1, "year") {
 			return pm, false
 		}
-		pub := st.pub
-		y := pub.Year()
-		if int(pub.Month()) >= start {
+		if k+2 < len(s.toks) {
+			if y, ok := fiscalEnd(s.word(k + 2)); ok { // "the fiscal year 2022-23"
+				pm.j, pm.p = k+3, fyOf(y)
+				return pm, true
+			}
+		}
+		// the fiscal year the text is about, else the last one completed
+		// before publication ("the current fiscal year": the running one)
+		y := st.pub.Year()
+		if int(st.pub.Month()) >= start {
 			y++ // the fiscal year running at publication ends next calendar year
+		}
+		if c := st.cur; c != nil && c.Granularity == Range && int(c.Start.Month()) == start && monthsBetween(c.Start, c.End) == 12 {
+			y = c.End.Year() // the fiscal year the text is about
+		} else if rel == 0 && !s.isAny(i+1, "current") && !s.is(i, "this") {
+			y-- // "the fiscal year": the last one completed
 		}
 		pm.j, pm.p = k+2, fyOf(y+rel)
 		return pm, true
