@@ -285,7 +285,8 @@ func (s *sentence) updateState(st *docState) {
 			lastCmp = &pp
 			continue
 		}
-		if p.Granularity == Range || incident || s.is(pm.j, "alone") {
+		fiscal := p.Granularity == Range && monthsBetween(p.Start, p.End) == 12
+		if p.Granularity == Range && !fiscal || incident || s.is(pm.j, "alone") {
 			continue // "the second quarter alone": a part, not the subject
 		}
 		if st.main == nil {
