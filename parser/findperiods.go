@@ -258,6 +258,11 @@ func (lx *Lexicon) month(w string) (int, bool) {
 	return 0, false
 }
 
+func (s *sentence) yearAtOK(i int) bool {
+	_, ok := s.yearAt(i)
+	return ok
+}
+
 // yearAt reads a four-digit year at token i.
 func (s *sentence) yearAt(i int) (int, bool) {
 	if i < 0 || i >= len(s.toks) {
@@ -633,7 +638,11 @@ func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 				pm.j, pm.kind, pm.valid, pm.unit, pm.rel = k2+n, pmCurrent, false, g, -12
 				return pm, true
 			}
-			pm.j, pm.kind, pm.valid = j, pmReference, false
+			if s.isAny(j, "in", "of", "a", "last") || s.yearAtOK(j) {
+				pm.j, pm.kind, pm.valid = j, pmReference, false // "the same period in 2014"
+				return pm, true
+			}
+			pm.j, pm.kind, pm.valid, pm.unit = j, pmCurrent, false, g // "over the same period"
 			return pm, true
 		}
 		// "the month before", "a month earlier"
