@@ -413,6 +413,27 @@ func (s *sentence) respectively(drafts []draft, st *docState) {
 					drafts[d].category = cats[n]
 				}
 			}
+			continue
+		}
+		// "Khyber Pakhtunkhwa and Balochistan stood at 1,093 and 612 respectively"
+		var places []string
+		for r := len(s.regions) - 1; r >= 0; r-- {
+			rm := s.regions[r]
+			if rm.j > first || s.clause[rm.i] != s.clause[k] || rm.code == "" || rm.anaphor || rm.nation || rm.negated || rm.compared {
+				continue
+			}
+			if len(places) > 0 && !s.onlyJoiners(rm.j, s.regions[r+1].i) {
+				break
+			}
+			places = append([]string{rm.code}, places...)
+			if len(places) == len(idx) {
+				break
+			}
+		}
+		if len(places) == len(idx) {
+			for n, d := range idx {
+				drafts[d].region, drafts[d].regions = places[n], nil
+			}
 		}
 	}
 }

@@ -268,7 +268,8 @@ func (s *sentence) updateState(st *docState) {
 	// period ("during Friday prayers ... this year")
 	incident := s.allMask&(1<<kSingleEvent|1<<kRestrictor) != 0
 	for _, pm := range s.periods {
-		if pm.kind == pmDay {
+		// a date in the text (not a dateline's "ISLAMABAD, Jan 2 (Reuters) -")
+		if pm.kind == pmDay && !(pm.i <= 3 && (s.isPunct(pm.j, ':', '(', '-') || s.isPunct(pm.j, ',') && pm.i <= 2)) {
 			incident = true
 		}
 	}

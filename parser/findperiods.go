@@ -433,7 +433,7 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 			}
 		}
 		j := i + 1
-		if s.dayNum(j) && !s.countNounAt(j+1) && !(j+1 < len(s.toks) && s.toks[j+1].kind == tWord && !s.isAny(j+1, "and", "to", "in", "of")) {
+		if s.dayNum(j) && !s.countNounAt(j+1) && !s.hasAt(j+1, kCategoryAdj) {
 			j++
 			if s.isPunct(j, ',') {
 				if _, ok := s.yearAt(j + 1); ok {
