@@ -237,6 +237,11 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 			// "193 of the dead", "55 of the injured"
 			if t, ok := s.has(k+2, kMetricNoun); ok {
 				metric, mTok = t, k+2
+				if j := k + 2 + t.n; cat == "" && s.isAny(j, "were", "was", "are", "is") {
+					if c, ok := s.has(j+1, kCategory); ok {
+						cat, cTok = c.str, j+1 // "Sixteen of the dead were soldiers"
+					}
+				}
 				break
 			}
 		}

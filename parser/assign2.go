@@ -32,6 +32,7 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 	if d.category == "none" {
 		return false
 	}
+	
 	if d.category == "" || d.category == "all" {
 		if st.publisherCategory != "" {
 			d.category = st.publisherCategory
@@ -195,7 +196,7 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		return true
 	}
 	rm := s.regions[pick]
-	if s.inList(pick) {
+	if s.inList(pick) && !s.clauseHasAfter(nm.i, kRespectively) {
 		return false // "Punjab and Sindh together": a sum over several places
 	}
 	if len(rm.code) == 2 && rm.code != st.ctx.Country && !s.is(rm.i-1, "in") {
@@ -238,6 +239,16 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		d.region = rm.code
 	}
 	return true
+}
+
+// clauseHasAfter reports a phrase of kind k after token i in its clause.
+func (s *sentence) clauseHasAfter(i int, k kind) bool {
+	for j := i + 1; j < len(s.toks) && s.clause[j] == s.clause[i]; j++ {
+		if s.hasAt(j, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // inList reports whether region mention r is one of a coordinated list

@@ -242,8 +242,8 @@ func (s *sentence) zeros(st *docState) {
 				}
 			}
 		}
-		if !ok {
-			continue
+		if !ok || s.hasRestrictorIn(k, at+1) {
+			continue // "no suicide attack was recorded": a sub-type
 		}
 		// the trigger replaces any number read from it ("a single")
 		for n := range s.nums {
@@ -256,6 +256,15 @@ func (s *sentence) zeros(st *docState) {
 		s.numEnd[at-1] = true
 		k = at
 	}
+}
+
+func (s *sentence) hasRestrictorIn(a, b int) bool {
+	for j := a; j < b && j < len(s.toks); j++ {
+		if s.hasAt(j, kRestrictor) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *sentence) negatedBefore(k int) bool {
