@@ -20,7 +20,7 @@ func (s *sentence) periodFor(d *draft, st *docState) bool {
 			break
 		}
 		if s.is(k, "when") && s.isPunct(k-1, ',') {
-			if pm, ok := s.periodEnding(k - 1); ok && (pm.kind == pmNormal || pm.kind == pmCurrent) {
+			if pm, ok := s.periodEnding(k - 1); ok && (pm.kind == pmNormal || pm.kind == pmCurrent || pm.kind == pmReference && pm.valid) {
 				if p, ok := s.resolveAt(pm, st); ok {
 					d.period = p
 					return true

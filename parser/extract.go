@@ -295,6 +295,11 @@ func (s *sentence) updateState(st *docState) {
 			st.main = &pp
 		} else if !p.End.After(st.main.Start) {
 			continue // "In 2020, the think tank had recorded ...": history
+		} else if p != *st.main && !p.Start.Before(st.main.Start) && !p.End.After(st.main.End) && p.Granularity != Year {
+			continue // "the second quarter" of a half-year report: a part of it
+		} else if !p.Start.After(st.main.Start) && !p.End.Before(st.main.End) {
+			pp := p
+			st.main = &pp // a wider period the text is about ("2021" after "May 2021")
 		}
 		pp := p
 		st.cur = &pp
