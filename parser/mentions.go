@@ -87,6 +87,20 @@ func (s *sentence) markComparisons() {
 	s.periods = kept
 }
 
+// allCaps reports a word in capitals ("ABUJA"), the form of a dateline.
+func (s *sentence) allCaps(i int) bool {
+	w := s.word(i)
+	if len(w) < 3 {
+		return false
+	}
+	for k := 0; k < len(w); k++ {
+		if w[k] >= 'a' && w[k] <= 'z' {
+			return false
+		}
+	}
+	return true
+}
+
 func (s *sentence) dateAfter(k int) bool {
 	for _, pm := range s.periods {
 		if pm.i == k && pm.kind == pmDay {
@@ -150,7 +164,7 @@ func (s *sentence) findRegions(st *docState) {
 		if best.kind == kAnaphor && s.is(i, "there") && s.isAny(i+1, "were", "was", "is", "are", "have", "has", "had") {
 			continue // existential "there were 12 attacks"
 		}
-		if i == 0 && best.kind != kAnaphor && (s.isPunct(best.n, ':') && !s.isNumberStart(best.n+1) || s.isPunct(best.n, ',') && s.dateAfter(best.n+1)) {
+		if i == 0 && best.kind != kAnaphor && (s.isPunct(best.n, ':') && !s.isNumberStart(best.n+1) || s.isPunct(best.n, ',') && (s.dateAfter(best.n+1) || s.allCaps(0))) {
 			// ("Balochistan: 137 killed, 172 injured" is a table row, not a dateline)
 			if best.kind == kCountry && best.str == st.ctx.Country {
 				st.countrySeen = true // "Nigeria: ..."
