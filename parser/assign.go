@@ -520,7 +520,7 @@ func (s *sentence) leftCue(i int, people bool) (tag, int) {
 		if s.clause[k] != s.clause[i] {
 			break
 		}
-		if !people && (s.sub[k] != s.sub[i] || i-k > 20) {
+		if !people && (s.sub[k] != s.sub[i] && !s.metricAnaphor(i) || i-k > 30) {
 			break // a bare number reaches only a nearby word of its own sub-clause
 		}
 		for _, want := range []kind{kMetricVerb, kMetricNoun, kMetricWeak} {
@@ -535,6 +535,17 @@ func (s *sentence) leftCue(i int, people bool) (tag, int) {
 		}
 	}
 	return tag{}, -1
+}
+
+// metricAnaphor reports "the figures for KP and Balochistan stood at ...":
+// a word in the number's sub-clause that stands for the count named before.
+func (s *sentence) metricAnaphor(i int) bool {
+	for k := i - 1; k >= 0 && s.sub[k] == s.sub[i]; k-- {
+		if s.isAny(k, "figures", "figure", "tally", "count", "numbers") {
+			return true
+		}
+	}
+	return false
 }
 
 // rightCue scans past a list ("72 security personnel and 31 civilians ...

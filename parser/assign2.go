@@ -32,7 +32,13 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 	if d.category == "none" {
 		return false
 	}
-	
+	if d.category == "" && s.is(nm.i-1, "and") && len(drafts) > 0 {
+		// "1,662 civilians died and 3,581 were wounded": the same people
+		if prev := drafts[len(drafts)-1]; prev.category != "" && prev.category != "all" && prev.category != "none" &&
+			prev.metric != d.metric && s.clause[s.nums[prev.num].i] == s.clause[nm.i] && s.isAny(nm.j, "were", "was", "had", "have") {
+			d.category = prev.category
+		}
+	}
 	if d.category == "" || d.category == "all" {
 		if st.publisherCategory != "" {
 			d.category = st.publisherCategory
