@@ -87,6 +87,17 @@ func (s *sentence) markComparisons() {
 	s.periods = kept
 }
 
+// capsBefore reports that every token before i is a word in capitals
+// ("NEW DELHI:" where only "DELHI" is a place name).
+func (s *sentence) capsBefore(i int) bool {
+	for k := 0; k < i; k++ {
+		if s.toks[k].kind != tWord || !s.allCaps(k) {
+			return false
+		}
+	}
+	return true
+}
+
 // allCaps reports a word in capitals ("ABUJA"), the form of a dateline.
 func (s *sentence) allCaps(i int) bool {
 	w := s.word(i)
@@ -164,7 +175,7 @@ func (s *sentence) findRegions(st *docState) {
 		if best.kind == kAnaphor && s.is(i, "there") && s.isAny(i+1, "were", "was", "is", "are", "have", "has", "had") {
 			continue // existential "there were 12 attacks"
 		}
-		if i == 0 && best.kind != kAnaphor && (s.isPunct(best.n, ':') && !s.isNumberStart(best.n+1) || s.isPunct(best.n, ',') && (s.dateAfter(best.n+1) || s.allCaps(0))) {
+		if (i == 0 || i <= 2 && s.capsBefore(i)) && best.kind != kAnaphor && (s.isPunct(i+best.n, ':') && !s.isNumberStart(i+best.n+1) || s.isPunct(i+best.n, ',') && (s.dateAfter(i+best.n+1) || s.allCaps(i))) {
 			// ("Balochistan: 137 killed, 172 injured" is a table row, not a dateline)
 			if best.kind == kCountry && best.str == st.ctx.Country {
 				st.countrySeen = true // "Nigeria: ..."
