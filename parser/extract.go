@@ -290,6 +290,9 @@ func (s *sentence) updateState(st *docState) {
 		if p.Granularity == Range && !fiscal || incident || s.is(pm.j, "alone") {
 			continue // "the second quarter alone": a part, not the subject
 		}
+		if pm.kind == pmCurrent && st.cur != nil && *st.cur != p && !p.Start.After(st.cur.Start) && !p.End.Before(st.cur.End) {
+			continue // "earlier in the year": the frame around the period in view
+		}
 		if st.main == nil {
 			pp := p
 			st.main = &pp
