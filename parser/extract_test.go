@@ -298,3 +298,41 @@ func FuzzExtract(f *testing.F) {
 		checkFigures(t, text, figs)
 	})
 }
+
+func TestReportForms(t *testing.T) {
+	runCases(t, []extractCase{
+		{name: "fiscal year from the country data", published: "2023-07-13",
+			text: "PESHAWAR: Khyber Pakhtunkhwa Police lost 141 personnel in the fiscal year 2022-23. The previous fiscal year had seen 360 attacks in the province.",
+			want: []string{"2022-07/2023-06 deaths security_forces PK-KP 141 exact", "2021-07/2022-06 attacks all PK-KP 360 exact"}},
+		{name: "the same month last year", published: "2023-11-01",
+			text: "Militants carried out 63 attacks in October. In the same month last year, 42 attacks had claimed 61 lives.",
+			want: []string{"2023-10 attacks all PK 63 exact", "2022-10 attacks all PK 42 exact", "2022-10 deaths all PK 61 exact"}},
+		{name: "table rows are not datelines", published: "2023-10-02",
+			text: "Q3 2023 by province\nBalochistan: 137 killed, 172 injured\nSindh: 14 killed, 9 injured",
+			want: []string{"2023-Q3 deaths all PK-BA 137 exact", "2023-Q3 injuries all PK-BA 172 exact", "2023-Q3 deaths all PK-SD 14 exact", "2023-Q3 injuries all PK-SD 9 exact"}},
+		{name: "capitalised datelines are not scopes", published: "2023-02-08",
+			text: "NEW DELHI: Security forces neutralised 180 terrorists in 2022.",
+			want: []string{"2022 deaths militants PK 180 exact"}},
+		{name: "respectively over places", published: "2024-01-12",
+			text: "In 2023, 746 suspects were arrested in Sindh, while the figures for Khyber Pakhtunkhwa and Balochistan stood at 1,093 and 612 respectively.",
+			want: []string{"2023 arrests all PK-SD 746 exact", "2023 arrests all PK-KP 1093 exact", "2023 arrests all PK-BA 612 exact"}},
+		{name: "each over a list of places", published: "2025-01-01",
+			text: "In 2024, Sindh and Punjab saw 19 deaths each.",
+			want: []string{"2024 deaths all PK-SD 19 exact", "2024 deaths all PK-PB 19 exact"}},
+		{name: "a sum over several places is no regional figure", published: "2024-07-03",
+			text: "In the second quarter of 2024, Punjab and Sindh together witnessed 18 attacks.",
+			want: nil},
+		{name: "of the dead were soldiers", published: "2022-04-02",
+			text: "Militants killed fifty-six people in March. Sixteen of the dead were soldiers, policemen or FC personnel.",
+			want: []string{"2022-03 deaths all PK 56 exact", "2022-03 deaths security_forces PK 16 exact"}},
+		{name: "Urdu-English idioms", published: "2024-04-03",
+			text: "Security forces sent 109 terrorists to hell during the first quarter, while 38 brave jawans embraced shahadat.",
+			want: []string{"2024-Q1 deaths militants PK 109 exact", "2024-Q1 deaths security_forces PK 38 exact"}},
+		{name: "earlier in the year does not widen the month", published: "2024-10-01",
+			text: "Violence eased in September but remained above the levels seen earlier in the year. Balochistan recorded 22 attacks that left 30 people dead.",
+			want: []string{"2024-09 attacks all PK-BA 22 exact", "2024-09 deaths all PK-BA 30 exact"}},
+		{name: "since January counts to date", published: "2024-05-02", country: "IN",
+			text: "Since January, 79 Maoists have been killed in Chhattisgarh, compared with 22 in the whole of 2023.",
+			want: []string{"2024-01/2024-04 deaths militants IN-CG 79 exact", "2023 deaths militants IN-CG 22 exact"}},
+	})
+}
