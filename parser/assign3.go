@@ -74,8 +74,8 @@ func (s *sentence) periodFor(d *draft, st *docState) bool {
 	}
 	for k := len(s.periods) - 1; k >= 0; k-- {
 		pm := s.periods[k]
-		if pm.j > nm.i || !eligible(pm) || inCmp {
-			continue
+		if pm.j > nm.i || !eligible(pm) || inCmp || s.depth(pm.i) > s.depth(nm.i) {
+			continue // "(1,966 in 2011)" dates the number in the brackets only
 		}
 		if p, ok := s.resolveAt(pm, st); ok {
 			d.period = p

@@ -266,7 +266,7 @@ func (s *sentence) updateState(st *docState) {
 	var lastCmp *Period
 	// a sentence about one event or one day does not move the document's
 	// period ("during Friday prayers ... this year")
-	incident := s.allMask&(1<<kSingleEvent|1<<kRestrictor) != 0
+	incident := s.allMask&(1<<kSingleEvent) != 0 || s.allMask&(1<<kRestrictor) != 0 && st.cur != nil
 	for _, pm := range s.periods {
 		// a date in the text (not a dateline's "ISLAMABAD, Jan 2 (Reuters) -")
 		if pm.kind == pmDay && !(pm.i <= 3 && (s.isPunct(pm.j, ':', '(', '-') || s.isPunct(pm.j, ',') && pm.i <= 2)) {

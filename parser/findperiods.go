@@ -92,7 +92,7 @@ func (s *sentence) sinceToDate(pm periodMention, st *docState) (periodMention, b
 // referenceBefore reports a reference marker shortly before token i in the
 // same segment: "since July 2018", "since UNAMA began documenting in 2009".
 func (s *sentence) referenceBefore(i int) bool {
-	for j := i - 1; j >= 0 && j >= i-5; j-- {
+	for j := i - 1; j >= 0 && j >= i-8; j-- {
 		if s.toks[j].kind == tPunct || s.toks[j].kind == tNum {
 			return false
 		}

@@ -245,10 +245,7 @@ func scanWord(s string, i int, dst *[]token) int {
 				i++
 				continue
 			}
-			if c == '.' && i > start && i-start <= 3 && i+1 < len(s) && s[i+1] != ' ' && s[i+1] != '\n' {
-				i++
-				continue
-			}
+			
 			if c == '\'' && i > start && s[i-1] == 's' { // militants'
 				i++
 				break
