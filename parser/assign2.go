@@ -215,7 +215,7 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		d.region = st.ctx.Country
 	case rm.anaphor:
 		code, block := st.lastRegion, st.lastBlock
-		if s.isAny(rm.j-1, "province", "state", "territory") && st.lastCoded != "" {
+		if st.lastCoded != "" && (s.isAny(rm.j-1, "province", "state", "territory") || s.is(rm.j-1, "region") && !st.lastBlock) {
 			code, block = st.lastCoded, false // "the state": a first-level region, not the district named since
 		}
 		if s.isAny(rm.i, "they", "these", "those") && !st.lastSole {

@@ -471,11 +471,27 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 	// a bare year
 	if y, ok := s.yearAt(i); ok {
 		afterPrep := s.isAny(i-1, "in", "during", "for", "since", "of", "by", "until", "through", "throughout")
-		if (s.countNounAt(i+1) && !afterPrep) || s.isPunct(i+1, '%') {
+		// "the 2008 toll", "2019's final quarter"
+		if s.isPunct(i+1, '\'') && s.is(i+2, "s") {
+			if t, ok := s.has(i+3, kOrdinal); ok && t.n == 1 {
+				if g, ok := s.unitAt(i + 4); ok && g != "" && g != Year {
+					idx := int(t.num)
+					if idx == -1 {
+						idx = map[Granularity]int{Month: 12, Quarter: 4, Half: 2}[g]
+					}
+					if idx >= 1 && idx <= map[Granularity]int{Month: 12, Quarter: 4, Half: 2}[g] {
+						pm.j, pm.p = i+5, unitPeriod(g, y, idx)
+						return pm, true
+					}
+				}
+			}
+		}
+		yearNoun := s.isAny(i+1, "toll", "tolls", "total", "figure", "figures", "tally", "level", "levels")
+		if (s.countNounAt(i+1) && !afterPrep && !yearNoun) || s.isPunct(i+1, '%') {
 			return pm, false // "killed 1987 militants", not "in 2019 SFs arrested"
 		}
 		pm.j, pm.p = i+1, unitPeriod(Year, y, 1)
-		if s.isAny(i+1, "level", "levels", "figure", "figures", "total", "toll") {
+		if s.isAny(i+1, "level", "levels") {
 			pm.kind = pmReference // "below the 2019 level"
 		} else if i >= 2 && s.is(i-1, "of") && s.isAny(i-2, "month", "months", "year") {
 			pm.kind = pmFrame
