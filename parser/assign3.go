@@ -519,6 +519,12 @@ func (s *sentence) breakdowns(drafts []draft) []draft {
 				}
 			}
 		}
+		if c := drafts[a].category; c != "all" && c != "" && a+1 < len(drafts) {
+			nb := s.nums[drafts[a+1].num]
+			if k := nb.i - 1; s.is(k, "including") && k-na.j <= 4 && drafts[a+1].category == c && drafts[a+1].metric == drafts[a].metric && nb.val < na.val {
+				drafts[a+1].drop = true
+			}
+		}
 		if drafts[a].metric != MetricCasualties {
 			continue
 		}
@@ -537,6 +543,10 @@ func (s *sentence) breakdowns(drafts []draft) []draft {
 		}
 		if dv >= 0 && iv >= 0 && dv+iv == na.val {
 			drafts[a].drop = true
+		} else if dv < 0 && iv >= 0 {
+			// "165 casualties, while another 224 people sustained injuries":
+			// injuries given apart, so the casualties are the dead
+			drafts[a].metric = MetricDeaths
 		}
 	}
 	return drafts
