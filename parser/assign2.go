@@ -205,7 +205,7 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 	if s.inList(pick) && !s.clauseHasAfter(nm.i, kRespectively) {
 		return false // "Punjab and Sindh together": a sum over several places
 	}
-	if len(rm.code) == 2 && rm.code != st.ctx.Country && !s.is(rm.i-1, "in") {
+	if len(rm.code) == 2 && rm.code != st.ctx.Country && s.isAny(rm.i-1, "from", "with", "into", "bordering", "against", "across", "to", "of", "and") {
 		// a foreign country named in passing ("attacks from Afghanistan")
 		d.region = st.defaultRegion()
 		return true

@@ -111,7 +111,10 @@ func (s *sentence) periodFor(d *draft, st *docState) bool {
 		return false
 	}
 	for _, pm := range s.periods {
-		if pm.cmp || pm.kind != pmNormal && pm.kind != pmCurrent || s.clause[pm.i] != s.clause[nm.i] {
+		if pm.cmp || pm.kind != pmNormal && pm.kind != pmCurrent || s.clause[pm.i] != s.clause[nm.i] ||
+			s.sub[pm.i] != s.sub[nm.i] && s.subordinate(pm.i) {
+			// ("Adamawa, where the insurgents overran Mubi in late October,
+			// recorded over 1,000 deaths": the where-clause's month is not the count's)
 			continue
 		}
 		if p, ok := s.resolveAt(pm, st); ok {
@@ -134,6 +137,16 @@ func (s *sentence) periodFor(d *draft, st *docState) bool {
 		return true
 	}
 	return false
+}
+
+// subordinate reports whether token i is in a clause opened by ", where",
+// ", as", ", after" or ", because".
+func (s *sentence) subordinate(i int) bool {
+	k := i
+	for k > 0 && s.sub[k-1] == s.sub[i] {
+		k--
+	}
+	return k > 0 && s.isPunct(k-1, ',') && s.isAny(k, "where", "as", "after", "because")
 }
 
 func (s *sentence) periodEnding(k int) (periodMention, bool) {
