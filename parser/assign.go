@@ -502,8 +502,8 @@ func (s *sentence) regionHeaded(nm *numMention) bool {
 	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
 		k = j - 1
 	}
-	for k >= 0 && s.isAny(k, "with", "had", "saw", "recorded", "and") {
-		k--
+	for k >= 0 && (s.isAny(k, "with", "had", "saw", "recorded", "and", "followed", "then", "by") || s.isPunct(k, '(')) {
+		k-- // "Balochistan followed with 41, then Sindh (32)"
 	}
 	for _, rm := range s.regions {
 		if rm.j-1 == k && !rm.anaphor && !rm.nation {
