@@ -356,16 +356,6 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 	if mTok >= 0 && mt.kind == kMetricWeak {
 		return false // incidents that mix attacks and operations
 	}
-	// "KP 16", "Punjab a further two", "Balochistan with 17": ellipsis
-	if cat == "" && s.regionHeaded(nm) {
-		d.headed = true
-		for k := len(drafts) - 1; k >= 0; k-- {
-			if drafts[k].cueNoun || drafts[k].headed {
-				d.metric, d.cue, d.conf = drafts[k].metric, -1, d.conf-0.1
-				return true
-			}
-		}
-	}
 	if cat == "" {
 		// "30 and 32 fatalities": coordinated numbers share the noun after them
 		if s.isAny(nm.j, "and", "or", "to") {
@@ -383,6 +373,16 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 			prev := drafts[len(drafts)-1]
 			if s.nums[prev.num].j == nm.i-1 {
 				d.metric, d.cue, d.category, d.conf = prev.metric, prev.cue, prev.category, d.conf-0.05
+				return true
+			}
+		}
+	}
+	// "KP 16", "Punjab a further two", "Balochistan with 17": ellipsis
+	if cat == "" && s.regionHeaded(nm) {
+		d.headed = true
+		for k := len(drafts) - 1; k >= 0; k-- {
+			if drafts[k].cueNoun || drafts[k].headed {
+				d.metric, d.cue, d.conf = drafts[k].metric, -1, d.conf-0.1
 				return true
 			}
 		}

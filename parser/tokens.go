@@ -245,7 +245,7 @@ func scanWord(s string, i int, dst *[]token) int {
 				i++
 				continue
 			}
-			
+
 			if c == '\'' && i > start && s[i-1] == 's' { // militants'
 				i++
 				break
