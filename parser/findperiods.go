@@ -68,7 +68,7 @@ func (s *sentence) sinceToDate(pm periodMention, st *docState) (periodMention, b
 	k := pm.i - 1
 	start := -1
 	switch {
-	case s.is(k, "since") && pm.valid && pm.p.Granularity == Month:
+	case s.is(k, "since") && (pm.valid || pm.kind == pmDay && !pm.p.Start.IsZero()) && pm.p.Granularity == Month:
 		start = int(pm.p.Start.Month())
 		if pm.p.Start.Year() != st.pub.Year() {
 			return pm, false
@@ -80,6 +80,9 @@ func (s *sentence) sinceToDate(pm periodMention, st *docState) (periodMention, b
 		return pm, false
 	}
 	end := containing(Month, st.pub).Start
+	if st.pub.Day() >= 15 {
+		end = end.AddDate(0, 1, 0) // past mid-month the count runs into the month of publication
+	}
 	first := time.Date(st.pub.Year(), time.Month(start), 1, 0, 0, 0, 0, time.UTC)
 	if !end.After(first) {
 		return pm, false
@@ -353,7 +356,8 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 	tk := s.toks[i]
 	// day-month dates: "1 November 2018", "27 Jul, 2024"
 	if s.dayNum(i) && !s.countNounAt(i+2) {
-		if _, ok := s.monthAt(i + 1); ok {
+		if m, ok := s.monthAt(i + 1); ok {
+			pm.p = monthPeriod(monthYear(m, st.pub), m) // the month of the day, for "since 3 May"
 			j := i + 2
 			if s.isPunct(j, ',') {
 				if _, ok := s.yearAt(j + 1); ok {
@@ -434,6 +438,7 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 		}
 		j := i + 1
 		if s.dayNum(j) && !s.countNounAt(j+1) && !s.hasAt(j+1, kCategoryAdj) {
+			pm.p = monthPeriod(monthYear(m, st.pub), m) // the month of the day, for "since May 3"
 			j++
 			if s.isPunct(j, ',') {
 				if _, ok := s.yearAt(j + 1); ok {
