@@ -5,7 +5,10 @@
 // input, so the same text always gives the same figures.
 package parser
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Context is what the parser knows about a document besides its text.
 type Context struct {
@@ -64,4 +67,19 @@ var Qualifiers = []string{"exact", "at_least", "approx", "at_most"}
 // report the same series point.
 func (f Figure) Key() string {
 	return f.Period + "|" + f.Metric + "|" + f.Category + "|" + f.Region
+}
+
+// QualifiedValue writes a value with the sign of its qualifier ("≥44",
+// "~80", "≤10", "134"), the one short form the CLI and the web page share.
+func QualifiedValue(v int64, q string) string {
+	s := strconv.FormatInt(v, 10)
+	switch q {
+	case "at_least":
+		return "≥" + s
+	case "at_most":
+		return "≤" + s
+	case "approx":
+		return "~" + s
+	}
+	return s
 }

@@ -261,6 +261,19 @@ func (lx *Lexicon) month(w string) (int, bool) {
 	return 0, false
 }
 
+// afterYear skips an optional year after a day: "March 3, 2016", "1
+// November 2018".
+func (s *sentence) afterYear(j int) int {
+	if s.isPunct(j, ',') {
+		if _, ok := s.yearAt(j + 1); ok {
+			return j + 2
+		}
+	} else if _, ok := s.yearAt(j); ok {
+		return j + 1
+	}
+	return j
+}
+
 func (s *sentence) yearAtOK(i int) bool {
 	_, ok := s.yearAt(i)
 	return ok
@@ -359,14 +372,7 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 		if m, ok := s.monthAt(i + 1); ok {
 			pm.p = monthPeriod(monthYear(m, st.pub), m) // the month of the day, for "since 3 May"
 			j := i + 2
-			if s.isPunct(j, ',') {
-				if _, ok := s.yearAt(j + 1); ok {
-					j += 2
-				}
-			} else if _, ok := s.yearAt(j); ok {
-				j++
-			}
-			pm.j, pm.kind, pm.valid = j, pmDay, false
+			pm.j, pm.kind, pm.valid = s.afterYear(j), pmDay, false
 			return pm, true
 		}
 	}
@@ -440,14 +446,7 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 		if s.dayNum(j) && !s.countNounAt(j+1) && !s.hasAt(j+1, kCategoryAdj) {
 			pm.p = monthPeriod(monthYear(m, st.pub), m) // the month of the day, for "since May 3"
 			j++
-			if s.isPunct(j, ',') {
-				if _, ok := s.yearAt(j + 1); ok {
-					j += 2
-				}
-			} else if _, ok := s.yearAt(j); ok {
-				j++
-			}
-			pm.j, pm.kind, pm.valid = j, pmDay, false
+			pm.j, pm.kind, pm.valid = s.afterYear(j), pmDay, false
 			return pm, true
 		}
 		if y, ok := s.yearAt(j); ok {

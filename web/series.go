@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/incidents-dev/incidents/parser"
@@ -162,18 +161,7 @@ func dropBefore(series []seriesView, from time.Time) []seriesView {
 }
 
 // qualified prefixes a value with the sign of its qualifier.
-func qualified(v int64, q string) string {
-	s := strconv.FormatInt(v, 10)
-	switch q {
-	case "at_least":
-		return "≥" + s
-	case "at_most":
-		return "≤" + s
-	case "approx":
-		return "~" + s
-	}
-	return s
-}
+func qualified(v int64, q string) string { return parser.QualifiedValue(v, q) }
 
 // regionNames are display names of the regions of corpus/GUIDE.md.
 var regionNames = map[string]string{

@@ -186,18 +186,7 @@ func seriesRows(points []store.Point, from string) []seriesRow {
 }
 
 // qualified prefixes a value with the sign of its qualifier.
-func qualified(v int64, q string) string {
-	s := strconv.FormatInt(v, 10)
-	switch q {
-	case "at_least":
-		return "≥" + s
-	case "at_most":
-		return "≤" + s
-	case "approx":
-		return "~" + s
-	}
-	return s
-}
+func qualified(v int64, q string) string { return parser.QualifiedValue(v, q) }
 
 func writeSeriesTable(w io.Writer, rows []seriesRow, evidence bool) error {
 	if len(rows) == 0 {
