@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/incidents-dev/incidents/internal/testserver"
 	"io"
 	"os"
 	"os/exec"
@@ -177,28 +178,10 @@ func withoutTag(ref string) string {
 // jsonUnmarshal decodes JSON text into v.
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
 
-// lockedBuffer collects a process's output.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // process is a child process started by a test.
 type process struct {
 	cmd  *exec.Cmd
-	logs *lockedBuffer
+	logs *testserver.SyncBuffer
 	done chan struct{}
 }
 
@@ -206,7 +189,7 @@ type process struct {
 // SIGTERM, then SIGKILL after 10 seconds.
 func startProcess(t *testing.T, bin, dir string, env []string, args ...string) *process {
 	t.Helper()
-	p := &process{cmd: exec.Command(bin, args...), logs: &lockedBuffer{}, done: make(chan struct{})}
+	p := &process{cmd: exec.Command(bin, args...), logs: &testserver.SyncBuffer{}, done: make(chan struct{})}
 	p.cmd.Dir, p.cmd.Env = dir, env
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	if err := p.cmd.Start(); err != nil {

@@ -119,7 +119,7 @@ func launchStack(influxd, bin string, composeEnv map[string]string) (*stack, err
 	// What differs from the compose network: addresses and the store path.
 	env = append(env, "INCIDENTS_HTTP_LISTEN="+addr, "INCIDENTS_STORE_PATH="+filepath.Join(dir, "incidents.db"),
 		"INCIDENTS_INFLUXDB_URL="+srv.URL, "INCIDENTS_ALERTS_ALERTMANAGER_URL="+am.URL)
-	logs := &lockedBuffer{}
+	logs := &testserver.SyncBuffer{}
 	cmd := exec.Command(bin, "serve", "--config", cfg)
 	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, logs, logs
 	if err := cmd.Start(); err != nil {

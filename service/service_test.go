@@ -1,9 +1,9 @@
 package service
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"github.com/incidents-dev/incidents/internal/testserver"
 	"io"
 	"iter"
 	"log/slog"
@@ -102,36 +102,18 @@ func (s *fakeStore) Ping(context.Context) error {
 	return s.err
 }
 
-// syncBuffer is a log sink safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // running is a started service.
 type running struct {
 	svc    *Service
 	base   string
 	cancel context.CancelFunc
 	done   chan error
-	logs   *syncBuffer
+	logs   *testserver.SyncBuffer
 }
 
 func start(t *testing.T, opts Options) *running {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testserver.SyncBuffer{}
 	opts.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	svc, err := New(opts)
 	if err != nil {

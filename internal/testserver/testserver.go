@@ -64,24 +64,28 @@ type Server struct {
 	URL  string
 	Dir  string
 	cmd  *exec.Cmd
-	logs *syncBuffer
+	logs *SyncBuffer
 }
 
 // Logs returns what the server wrote so far.
 func (s *Server) Logs() string { return s.logs.String() }
 
-type syncBuffer struct {
+// SyncBuffer is an output sink safe for concurrent writers (a child
+// process's stderr, a logger) that tests read while it grows.
+type SyncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+// Write appends p.
+func (b *SyncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+// String returns what was written so far.
+func (b *SyncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
@@ -93,7 +97,7 @@ func start(t testing.TB, bin, readyPath string, args func(addr, dir string) []st
 	t.Helper()
 	dir := t.TempDir()
 	addr := FreeAddr(t)
-	s := &Server{URL: "http://" + addr, Dir: dir, logs: &syncBuffer{}}
+	s := &Server{URL: "http://" + addr, Dir: dir, logs: &SyncBuffer{}}
 	s.cmd = exec.Command(bin, args(addr, dir)...)
 	s.cmd.Dir = dir
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
