@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/incidents-dev/incidents/collector"
 	"github.com/incidents-dev/incidents/config"
+	"github.com/incidents-dev/incidents/store"
 )
 
 func init() { commands = append(commands, newCollectCmd) }
@@ -49,6 +51,18 @@ Example:
 	return cmd
 }
 
+// collectorDeps is what every source needs: the shared fetcher, the
+// store's fetch state, the logger and the config's defaults and limits.
+func collectorDeps(cfg *config.Config, st *store.Store, logger *slog.Logger) collector.Deps {
+	return collector.Deps{
+		Fetcher:  collector.NewFetcher(fetchOptions(cfg.Fetch), logger),
+		State:    st,
+		Logger:   logger,
+		Defaults: cfg.Defaults,
+		MaxBytes: cfg.Fetch.MaxBodyBytes,
+	}
+}
+
 func runCollect(cmd *cobra.Command, names []string) error {
 	cfg, logger, st, err := setup(cmd)
 	if err != nil {
@@ -58,13 +72,7 @@ func runCollect(cmd *cobra.Command, names []string) error {
 	if len(cfg.Sources) == 0 {
 		return usageErrorf("no sources configured")
 	}
-	deps := collector.Deps{
-		Fetcher:  collector.NewFetcher(fetchOptions(cfg.Fetch), logger),
-		State:    st,
-		Logger:   logger,
-		Defaults: cfg.Defaults,
-		MaxBytes: cfg.Fetch.MaxBodyBytes,
-	}
+	deps := collectorDeps(cfg, st, logger)
 	sources, err := collector.NewSources(cfg.Sources, deps, names...)
 	var unknown *collector.UnknownSourceError
 	if errors.As(err, &unknown) {

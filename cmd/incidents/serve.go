@@ -84,13 +84,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return usageErrorf("schedule.time_zone: %w", err)
 	}
-	deps := collector.Deps{
-		Fetcher:  collector.NewFetcher(fetchOptions(cfg.Fetch), logger),
-		State:    st,
-		Logger:   logger,
-		Defaults: cfg.Defaults,
-		MaxBytes: cfg.Fetch.MaxBodyBytes,
-	}
+	deps := collectorDeps(cfg, st, logger)
 	sources, err := collector.NewSources(cfg.Sources, deps)
 	if err != nil {
 		return usageErrorf("%w", err)
