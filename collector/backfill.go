@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -29,12 +30,18 @@ type Backfill struct {
 	Jobs int
 	// BatchSize and BatchInterval bound a transaction: it commits after
 	// this many documents or this long, whichever comes first. Defaults:
-	// 500 documents, 1s (on 20,000 reports, batches of 500 store about
-	// 1.7 times faster than batches of 100).
+	// 1000 documents, 1s (on 20,000 reports, batches of 500 store about
+	// 1.7 times faster than batches of 100, batches of 1000 another 10%
+	// faster: every commit rewrites the pages of the randomly ordered
+	// primary keys it touched).
 	BatchSize     int
 	BatchInterval time.Duration
 	// DryRun reads and parses without storing or consulting the store.
 	DryRun bool
+	// BulkLoadMin is the number of files from which a backfill into a
+	// store holding at most half as many documents loads in bulk (see
+	// bulkLoad); default 1000, negative: never.
+	BulkLoadMin int
 
 	total, processed, stored, skipped, failed, figures, revisions atomic.Int64
 	// empty is set when the store held no document at the start: nothing
@@ -42,16 +49,46 @@ type Backfill struct {
 	empty bool
 }
 
-// storeEmpty reports whether the store can tell it holds no document.
-func (b *Backfill) storeEmpty(ctx context.Context) bool {
+// storedDocuments returns the number of documents in the store, or -1
+// when the store cannot tell.
+func (b *Backfill) storedDocuments(ctx context.Context) int64 {
 	s, ok := b.Store.(interface {
 		Stats(context.Context) (store.Stats, error)
 	})
 	if !ok || b.DryRun {
-		return false
+		return -1
 	}
 	st, err := s.Stats(ctx)
-	return err == nil && st.Documents == 0
+	if err != nil {
+		return -1
+	}
+	return st.Documents
+}
+
+// bulkLoader is a store that can drop the indexes Ingest does not need
+// during a bulk load (see store.Store.BulkLoad).
+type bulkLoader interface {
+	BulkLoad(ctx context.Context) (finish func(context.Context) error, err error)
+}
+
+// bulkLoad switches the store to bulk loading when the backfill is large:
+// at least BulkLoadMin files and at least twice as many as the documents
+// stored already, since building the indexes again costs in proportion to
+// the whole store and saves in proportion to the new rows (a resumed
+// backfill that is mostly stored keeps the indexes). It returns the
+// function that ends the bulk load (a no-op when there is none).
+func (b *Backfill) bulkLoad(ctx context.Context, files int, stored int64) (func(context.Context) error, error) {
+	none := func(context.Context) error { return nil }
+	bl, ok := b.Store.(bulkLoader)
+	if !ok || b.DryRun || b.BulkLoadMin < 0 || files < b.bulkLoadMin() || stored < 0 || 2*stored > int64(files) {
+		return none, nil
+	}
+	finish, err := bl.BulkLoad(ctx)
+	if err != nil {
+		return none, fmt.Errorf("begin bulk load: %w", err)
+	}
+	b.logger().Debug("bulk load: indexes dropped until the end of the backfill", "files", files, "stored", stored)
+	return finish, nil
 }
 
 // BackfillStats counts the documents of a backfill so far.
@@ -86,7 +123,23 @@ func (b *Backfill) Run(ctx context.Context, paths []string) (BackfillStats, erro
 		files = append(files, fs...)
 	}
 	b.total.Store(int64(len(files)))
-	b.empty = b.storeEmpty(ctx)
+	stored := b.storedDocuments(ctx)
+	b.empty = stored == 0
+	finish, err := b.bulkLoad(ctx, len(files), stored)
+	if err != nil {
+		return b.Stats(), err
+	}
+	stats, err := b.run(ctx, files)
+	// The indexes come back even when ctx ended: an interrupted backfill
+	// leaves a complete store.
+	if ferr := finish(context.WithoutCancel(ctx)); ferr != nil {
+		err = errors.Join(err, fmt.Errorf("end bulk load: %w", ferr))
+	}
+	return stats, err
+}
+
+// run backfills files: see Run.
+func (b *Backfill) run(ctx context.Context, files []string) (BackfillStats, error) {
 
 	work, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
@@ -274,7 +327,14 @@ func (b *Backfill) batchSize() int {
 	if b.BatchSize > 0 {
 		return b.BatchSize
 	}
-	return 500
+	return 1000
+}
+
+func (b *Backfill) bulkLoadMin() int {
+	if b.BulkLoadMin > 0 {
+		return b.BulkLoadMin
+	}
+	return 1000
 }
 
 func (b *Backfill) batchInterval() time.Duration {

@@ -175,7 +175,7 @@ func (b *batch) insertObservations(work []*docWork) error {
 	for _, dw := range work {
 		for i, f := range dw.figs {
 			p := dw.periods[i]
-			if err := w.add(dw.obsID+int64(i), dw.doc.ID, i, dw.doc.Source, f.Period, p.Start.Unix(),
+			if err := w.add(dw.doc.ID, i, dw.doc.Source, f.Period, p.Start.Unix(),
 				string(p.Granularity), f.Metric, f.Category, f.Region, f.Value, f.Qualifier, f.Confidence,
 				f.Evidence.Text, f.Evidence.Start, f.Evidence.End, boolInt(f.Period == dw.main)); err != nil {
 				return fmt.Errorf("insert observations of document %s (%s): %w", dw.doc.ID, dw.doc.URL, err)
@@ -184,6 +184,13 @@ func (b *batch) insertObservations(work []*docWork) error {
 	}
 	if err := w.flush(); err != nil {
 		return fmt.Errorf("insert observations: %w", err)
+	}
+	var last int64
+	if err := b.tx.QueryRowContext(b.ctx, `SELECT COALESCE(MAX(id), 0) FROM observations`).Scan(&last); err != nil {
+		return fmt.Errorf("check observation ids: %w", err)
+	}
+	if last != b.nextObs-1 {
+		return fmt.Errorf("insert observations: last id %d, want %d", last, b.nextObs-1)
 	}
 	return nil
 }

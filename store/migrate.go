@@ -152,6 +152,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	if current > len(migrations) {
 		return fmt.Errorf("schema version %d is newer than this program supports (%d)", current, len(migrations))
 	}
+	if current >= 1 { // the meta table exists
+		if err := s.restoreAfterBulk(ctx); err != nil {
+			return err
+		}
+	}
 	for v := current + 1; v <= len(migrations); v++ {
 		if err := s.applyMigration(ctx, v); err != nil {
 			return fmt.Errorf("migration %d: %w", v, err)
@@ -180,6 +185,27 @@ func (s *Store) applyMigration(ctx context.Context, v int) error {
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, applied) VALUES (?, ?)`, v, s.now().Unix()); err != nil {
 		return err
+	}
+	return tx.Commit()
+}
+
+// restoreAfterBulk creates the indexes an unfinished BulkLoad dropped, so
+// that the migrations and every query find the schema they expect.
+func (s *Store) restoreAfterBulk(ctx context.Context) error {
+	var n int
+	if err := s.write.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = ?`, metaBulkIndexes).Scan(&n); err != nil {
+		return fmt.Errorf("read %s: %w", metaBulkIndexes, err)
+	}
+	if n == 0 {
+		return nil
+	}
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := restoreIndexes(ctx, tx); err != nil {
+		return fmt.Errorf("restore indexes of an unfinished bulk load: %w", err)
 	}
 	return tx.Commit()
 }

@@ -18,7 +18,10 @@ type insertSpec struct {
 var (
 	documentRows = &insertSpec{table: "documents", cols: []string{"id", "url", "source", "publisher", "title",
 		"published", "fetched", "ingested", "main_period", "text"}}
-	observationRows = &insertSpec{table: "observations", cols: []string{"id", "document_id", "seq", "source",
+	// The observation IDs are not inserted: SQLite gives each new row the
+	// largest rowid plus one, the ID batch.plan predicted (checked by
+	// insertObservations); appending this way skips a rowid lookup per row.
+	observationRows = &insertSpec{table: "observations", cols: []string{"document_id", "seq", "source",
 		"period", "period_start", "granularity", "metric", "category", "region", "value", "qualifier",
 		"confidence", "evidence", "ev_start", "ev_end", "main"}}
 	pointRows = &insertSpec{table: "points", cols: []string{"source", "period", "metric", "category", "region",
