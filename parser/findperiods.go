@@ -7,7 +7,7 @@ import (
 
 // grammarWords are words the code's grammar refers to; they get vocabulary
 // ids so that token comparisons are integer comparisons.
-var grammarWords = []string{"followed", "bordering", "s", "including", "tally", "count", "numbers", "saw", "hit", "figure", "figures", "much", "fiscal", "financial", "fy", "outgoing", "province", "region", "state", "territory", "because", "full", "whole", "entire", "took", "place", "occurred", "happened", "times", "struck", "beginning", "start", "alone", "averaged", "lost", "suffered", "though", "although", "corresponding", "month", "months", "year", "years", "quarter", "quarters", "half", "halves", "of", "the", "this", "that", "last", "past", "previous", "preceding", "current", "before", "earlier", "ago", "in", "during", "for", "over", "period", "between", "and", "to", "from", "a", "an", "same", "one", "calendar", "so", "far", "q1", "q2", "q3", "q4", "h1", "h2", "whom", "them", "which", "out", "among", "being", "were", "was", "are", "is", "had", "have", "has", "been", "got", "also", "more", "while", "whereas", "but", "with", "each", "level", "levels", "by", "on", "at", "across", "since", "than", "as", "after", "when", "who", "it", "further", "another", "first", "second", "third", "fourth", "six", "three", "nine", "eleven", "twelve", "under", "through", "till", "until", "up", "within", "into", "or", "other", "others", "its", "their", "all", "both", "number", "numbered", "totalled", "totaled", "stood", "came", "put", "reached", "reaching", "rose", "fell", "climbed", "dropped", "stayed", "remained", "went", "jumped", "declined", "surged", "increased", "decreased", "people", "they", "these", "those", "there", "where", "what", "not", "no", "any", "single", "only", "least", "most", "monthly", "annual", "quarterly", "yearly", "fiscal", "weeks", "days", "week", "day", "decade", "opening", "closing", "final", "latter", "former", "then", "thus", "so-far", "year-to-date", "ytd", "up", "down", "against", "compared", "recorded", "reported"}
+var grammarWords = []string{"followed", "bordering", "s", "including", "tally", "count", "numbers", "saw", "hit", "figure", "figures", "much", "fiscal", "financial", "fy", "outgoing", "province", "region", "state", "territory", "because", "full", "whole", "entire", "took", "place", "occurred", "happened", "times", "struck", "beginning", "start", "alone", "averaged", "lost", "suffered", "though", "although", "corresponding", "month", "months", "year", "years", "quarter", "quarters", "half", "halves", "of", "the", "this", "that", "last", "past", "previous", "preceding", "current", "before", "earlier", "ago", "in", "during", "for", "over", "period", "between", "and", "to", "from", "a", "an", "same", "one", "calendar", "so", "far", "q1", "q2", "q3", "q4", "h1", "h2", "whom", "them", "which", "out", "among", "being", "were", "was", "are", "is", "had", "have", "has", "been", "got", "also", "more", "while", "whereas", "but", "with", "each", "level", "levels", "by", "on", "at", "across", "since", "than", "as", "after", "when", "who", "it", "further", "another", "first", "second", "third", "fourth", "six", "three", "nine", "eleven", "twelve", "under", "through", "till", "until", "up", "within", "into", "or", "other", "others", "its", "their", "all", "both", "number", "numbered", "totalled", "totaled", "stood", "came", "put", "reached", "reaching", "rose", "fell", "climbed", "dropped", "stayed", "remained", "went", "jumped", "declined", "surged", "increased", "decreased", "people", "they", "these", "those", "there", "where", "what", "not", "no", "any", "single", "only", "least", "most", "monthly", "annual", "quarterly", "yearly", "fiscal", "weeks", "days", "week", "day", "decade", "opening", "closing", "final", "latter", "former", "then", "thus", "so-far", "year-to-date", "ytd", "up", "down", "against", "compared", "recorded", "reported", "many", "some", "several"}
 
 // periodStarters are the words a period expression can begin with (besides
 // numbers, months and ordinals).
@@ -720,7 +720,27 @@ func (s *sentence) ofYear(j int, st *docState) (int, int, bool) {
 			return y, n, true
 		}
 	}
+	// an aside before the year: "the first quarter (January-March) of 2023"
+	if e := s.parenEnd(j); e > j {
+		if y, n, ok := s.ofYear(e, st); ok {
+			return y, e - j + n, true
+		}
+	}
 	return 0, 0, false
+}
+
+// parenEnd returns the index after a short parenthetical starting at j, or
+// j when there is none.
+func (s *sentence) parenEnd(j int) int {
+	if j >= len(s.toks) || s.toks[j].kind != tPunct || s.toks[j].punct != '(' {
+		return j
+	}
+	for e := j + 1; e < len(s.toks) && e <= j+8; e++ {
+		if s.toks[e].kind == tPunct && s.toks[e].punct == ')' {
+			return e + 1
+		}
+	}
+	return j
 }
 
 // smallNumber reads a number (digits or words) at i for period phrases.

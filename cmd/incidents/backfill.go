@@ -59,7 +59,7 @@ Example:
 	f.StringVar(&o.country, "country", "", "country of the documents (default: the source's, or defaults.country)")
 	f.StringVar(&o.published, "published", "", "publication date YYYY-MM-DD for every document (default: from each file)")
 	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "number of parsing workers")
-	f.IntVar(&o.batch, "batch-size", 500, "documents per transaction (a transaction also commits every second)")
+	f.IntVar(&o.batch, "batch-size", 1000, "documents per transaction (a transaction also commits every second)")
 	f.BoolVar(&o.dryRun, "dry-run", false, "parse without storing")
 	return cmd
 }
