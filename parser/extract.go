@@ -154,6 +154,10 @@ func (lx *Lexicon) extract(text string, ctx Context, trace func(s *sentence, st 
 		st.ctx.Country = "ZZ"
 	}
 	st.publisherCategory = lx.publishers[strings.ToLower(strings.TrimSpace(ctx.Publisher))]
+	if st.publisherCategory == "" {
+		st.publisherCategory = lx.citedPublisher(text)
+	}
+
 	// The scratch space of a sentence is reused across calls: growing its
 	// slices afresh for every document costs more than parsing a short one.
 	sp, _ := lx.scratch.Get().(*sentence)
@@ -393,4 +397,36 @@ func MainPeriod(figs []Figure) string {
 		}
 	}
 	return best
+}
+
+// leadBytes bounds the search for a cited publisher to the lead of a story,
+// where the source of its figures is named.
+const leadBytes = 1500
+
+// citedPublisher returns the default category of the publisher that the
+// lead of a story cites first ("..., the UN Assistance Mission in
+// Afghanistan said"): a news report of a count keeps the counter's scope.
+func (lx *Lexicon) citedPublisher(text string) string {
+	if len(lx.publishers) == 0 {
+		return ""
+	}
+	lead := strings.ToLower(text[:min(len(text), leadBytes)])
+	cat, first := "", len(lead)
+	for name, c := range lx.publishers {
+		for off := 0; off < first; {
+			k := strings.Index(lead[off:], name)
+			if k < 0 {
+				break
+			}
+			a, b := off+k, off+k+len(name)
+			if (a == 0 || !isWordByte(lead[a-1])) && (b == len(lead) || !isWordByte(lead[b])) {
+				if a < first {
+					cat, first = c, a
+				}
+				break
+			}
+			off = b
+		}
+	}
+	return cat
 }

@@ -155,6 +155,12 @@ func TestCategoriesAndMetrics(t *testing.T) {
 		{name: "publisher default category", published: "2018-04-12", country: "AF", publisher: "UNAMA",
 			text: "In the first three months of this year, 763 people were killed and 1,495 injured.",
 			want: []string{"2018-Q1 deaths civilians AF 763 exact", "2018-Q1 injuries civilians AF 1495 exact"}},
+		{name: "cited publisher's default category", published: "2021-04-15", country: "AF", publisher: "Wire desk",
+			text: "Violence in the first quarter of 2021 killed 573 people and wounded 1,210, the United Nations Assistance Mission in Afghanistan said on Wednesday.",
+			want: []string{"2021-Q1 deaths civilians AF 573 exact", "2021-Q1 injuries civilians AF 1210 exact"}},
+		{name: "publisher named inside a word is not cited", published: "2021-04-15", country: "AF", publisher: "Wire desk",
+			text: "Violence in the first quarter of 2021 killed 573 people, the Xunama group said.",
+			want: []string{"2021-Q1 deaths all AF 573 exact"}},
 	})
 }
 
