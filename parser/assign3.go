@@ -124,7 +124,7 @@ func (s *sentence) periodFor(d *draft, st *docState) bool {
 		}
 	}
 	for _, pm := range s.periods {
-		if pm.kind == pmDay {
+		if pm.kind == pmDay && s.sub[pm.i] == s.sub[nm.i] {
 			return false // a day's events, not a period's count
 		}
 	}
