@@ -54,6 +54,9 @@ func (s *sentence) markComparisons() {
 			if depth > 0 {
 				continue
 			}
+			if s.isPunct(j, ',') && !isFrom && s.isNumberStart(i+t.n) && s.isNumberStart(j+1) {
+				continue // "against 220 militants, 83 personnel and 54 civilians in 2017": one list
+			}
 			if s.isPunct(j, ',', ';', ':', '-') || s.isAny(j, "while", "whereas", "but") {
 				break
 			}
