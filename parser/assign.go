@@ -147,7 +147,8 @@ func (s *sentence) exclude(k int) {
 	if nm.skip {
 		return
 	}
-	if _, ok := s.has(nm.j, kNotCountAfter); ok && !(s.is(nm.j, "times") && s.isAny(nm.i-1, "struck", "attacked", "hit")) {
+	if t, ok := s.has(nm.j, kNotCountAfter); ok && !(s.is(nm.j, "times") && s.isAny(nm.i-1, "struck", "attacked", "hit")) &&
+		!(s.is(nm.j, "a") && s.isAny(nm.j+t.n, "earlier", "before", "ago")) { // "up from 102 a year earlier" is no rate
 		nm.skip = true
 		return
 	}
@@ -328,7 +329,8 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 	nm := &s.nums[d.num]
 	mt, mTok, cat, cTok := s.rightWindow(nm)
 	if cat == "none" && !(mTok >= 0 && (mt.str == MetricArrests || mt.str == MetricAbductions)) {
-		if t, _, ok := s.rightCue(nm); !ok || t.str != MetricArrests && t.str != MetricAbductions {
+		// whoever is arrested or abducted counts: "arrested 94 over-ground workers"
+		if !s.seizedBy(nm) {
 			return false
 		}
 	}
@@ -546,6 +548,20 @@ func (s *sentence) metricAnaphor(i int) bool {
 		}
 	}
 	return false
+}
+
+// seizedBy reports whether the number counts people arrested or abducted,
+// by a verb before it or a cue after it.
+func (s *sentence) seizedBy(nm *numMention) bool {
+	if t, _, ok := s.rightCue(nm); ok && (t.str == MetricArrests || t.str == MetricAbductions) {
+		return true
+	}
+	qStart := nm.i
+	if _, j, ok := s.endsAt(qStart, kQualifier); ok {
+		qStart = j
+	}
+	t, _, ok := s.endsAt(qStart, kMetricVerb)
+	return ok && (t.str == MetricArrests || t.str == MetricAbductions)
 }
 
 // rightCue scans past a list ("72 security personnel and 31 civilians ...

@@ -231,6 +231,11 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 				break
 			}
 		}
+		if block && s.isAny(rm.i, "they", "these", "those") && !s.isAny(rm.i-1, "in", "of", "across") {
+			// "Police said they had arrested": people, not the district named
+			// before; the province in view is the scope
+			code, block = st.lastCoded, false
+		}
 		if block {
 			return false
 		}
