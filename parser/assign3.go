@@ -182,14 +182,7 @@ func (s *sentence) resolveAt(pm periodMention, st *docState) (Period, bool) {
 			continue
 		}
 		if pm.unit == "" || q.p.Granularity == pm.unit {
-			p := q.p
-			switch {
-			case pm.rel == -12:
-				p = Period{Start: p.Start.AddDate(-1, 0, 0), End: p.End.AddDate(-1, 0, 0), Granularity: p.Granularity}
-			case pm.rel < 0:
-				p = p.Previous()
-			}
-			return p, true
+			return pm.shift(q.p), true
 		}
 	}
 	return st.resolve(pm)

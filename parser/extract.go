@@ -120,13 +120,7 @@ func (st *docState) resolve(pm periodMention) (Period, bool) {
 	default:
 		p = lastComplete(pm.unit, st.pub)
 	}
-	switch {
-	case pm.rel == -12:
-		p = Period{Start: p.Start.AddDate(-1, 0, 0), End: p.End.AddDate(-1, 0, 0), Granularity: p.Granularity}
-	case pm.rel < 0:
-		p = p.Previous()
-	}
-	return p, true
+	return pm.shift(p), true
 }
 
 // MaxText is the longest text Extract reads; the rest of a longer one is

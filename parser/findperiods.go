@@ -658,8 +658,15 @@ func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 				pm.j, pm.kind, pm.valid, pm.unit, pm.rel = k2+n, pmCurrent, false, g, -12
 				return pm, true
 			}
+			if s.isAny(j, "in", "of") && !(s.is(j+2, "and") && s.yearAtOK(j+3)) {
+				if y, ok := s.yearAt(j + 1); ok {
+					// "the same period of 2015": the period in view, in 2015
+					pm.j, pm.kind, pm.valid, pm.unit, pm.inYear = j+2, pmCurrent, false, g, y
+					return pm, true
+				}
+			}
 			if s.isAny(j, "in", "of", "a", "last") || s.yearAtOK(j) {
-				pm.j, pm.kind, pm.valid = j, pmReference, false // "the same period in 2014"
+				pm.j, pm.kind, pm.valid = j, pmReference, false // "the same quarter of 2016 and 2017"
 				return pm, true
 			}
 			pm.j, pm.kind, pm.valid, pm.unit = j, pmCurrent, false, g // "over the same period"

@@ -23,6 +23,7 @@ type periodMention struct {
 	unit     Granularity
 	cmp      bool // inside a comparison span
 	elliptic bool // "in the second": a quarter or half named by its ordinal alone
+	inYear   int  // for pmCurrent: the same period moved to this year ("the same period of 2015")
 }
 
 func monthPeriod(y, m int) Period {
@@ -98,4 +99,23 @@ func monthYear(m int, pub time.Time) int {
 		y--
 	}
 	return y
+}
+
+// shift moves the period a relative mention resolved to by its offset:
+// "the same month last year", "the previous quarter", "the same period of
+// 2015".
+func (pm periodMention) shift(p Period) Period {
+	years := 0
+	switch {
+	case pm.inYear != 0:
+		years = pm.inYear - p.Start.Year()
+	case pm.rel == -12:
+		years = -1
+	case pm.rel < 0:
+		return p.Previous()
+	}
+	if years == 0 {
+		return p
+	}
+	return Period{Start: p.Start.AddDate(years, 0, 0), End: p.End.AddDate(years, 0, 0), Granularity: p.Granularity}
 }
