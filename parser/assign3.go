@@ -527,8 +527,17 @@ func (s *sentence) breakdowns(drafts []draft) []draft {
 		}
 		if c := drafts[a].category; c != "all" && c != "" && a+1 < len(drafts) {
 			nb := s.nums[drafts[a+1].num]
-			if k := nb.i - 1; s.is(k, "including") && k-na.j <= 4 && drafts[a+1].category == c && drafts[a+1].metric == drafts[a].metric && nb.val < na.val {
-				drafts[a+1].drop = true
+			if k := nb.i - 1; s.partIntro(k) && k-na.j <= 4 && drafts[a+1].category == c && drafts[a+1].metric == drafts[a].metric && nb.val < na.val {
+				// "46 personnel martyred, among them 31 soldiers and 15 policemen": parts of the total
+				sum := int64(0)
+				for b := a + 1; b < len(drafts); b++ {
+					db, nb := drafts[b], s.nums[drafts[b].num]
+					if db.category != c || db.metric != drafts[a].metric || s.clause[nb.i] != s.clause[na.i] || sum+nb.val > na.val {
+						break
+					}
+					sum += nb.val
+					drafts[b].drop = true
+				}
 			}
 		}
 		if drafts[a].metric != MetricCasualties {
@@ -573,4 +582,10 @@ func (s *sentence) closing(k int) int {
 		}
 	}
 	return len(s.toks)
+}
+
+// partIntro reports whether the words ending at k open the parts of a
+// total: "including", "among them", "among whom", "of whom".
+func (s *sentence) partIntro(k int) bool {
+	return s.is(k, "including") || s.isAny(k, "them", "whom") && s.isAny(k-1, "among", "of")
 }
