@@ -207,11 +207,14 @@ func (s *sentence) findRegions(st *docState) {
 			if _, _, ok := s.endsAt(i, kRegionComparison); ok && !rm.negated {
 				rm.compared = true
 			}
-			if _, _, ok := s.endsAt(i, kRegionInclusion); ok {
-				rm.included = true
-			} else if i >= 2 && s.isAny(i-1, "the", "its") {
-				if _, _, ok := s.endsAt(i-1, kRegionInclusion); ok {
+			// "including the former tribal districts"
+			for k := i; k >= 1 && k >= i-3; k-- {
+				if _, _, ok := s.endsAt(k, kRegionInclusion); ok {
 					rm.included = true
+					break
+				}
+				if !s.isAny(k-1, "the", "its", "former", "erstwhile", "merged") {
+					break
 				}
 			}
 		}
