@@ -527,7 +527,7 @@ func (s *sentence) breakdowns(drafts []draft) []draft {
 		}
 		if c := drafts[a].category; c != "all" && c != "" && a+1 < len(drafts) {
 			nb := s.nums[drafts[a+1].num]
-			if k := nb.i - 1; s.partIntro(k) && k-na.j <= 4 && drafts[a+1].category == c && drafts[a+1].metric == drafts[a].metric && nb.val < na.val {
+			if k := nb.i - 1; s.partIntro(k) && k-na.j <= 8 && drafts[a+1].category == c && drafts[a+1].metric == drafts[a].metric && nb.val < na.val {
 				// "46 personnel martyred, among them 31 soldiers and 15 policemen": parts of the total
 				sum := int64(0)
 				for b := a + 1; b < len(drafts); b++ {
