@@ -258,20 +258,26 @@ func (st *docState) relabelCasualties() {
 	}
 }
 
-// "exact"), and returns the figures in document order.
+// dayIn reports a date in clause part u (not a dateline's "ISLAMABAD, Jan 2
+// (Reuters) -"): the clause tells of one day's events. "..., according to
+// a report released on Saturday" in another part dates only the report.
+func (s *sentence) dayIn(u int) bool {
+	for _, pm := range s.periods {
+		if pm.kind == pmDay && s.sub[pm.i] == u && !(pm.i <= 3 && (s.isPunct(pm.j, ':', '(', '-') || s.isPunct(pm.j, ',') && pm.i <= 2)) {
+			return true
+		}
+	}
+	return false
+}
+
 // updateState carries the sentence's period and region to the next ones.
 func (s *sentence) updateState(st *docState) {
 	var lastCmp *Period
 	// a sentence about one event or one day does not move the document's
 	// period ("during Friday prayers ... this year")
-	incident := s.allMask&(1<<kSingleEvent) != 0 || s.allMask&(1<<kRestrictor) != 0 && st.cur != nil
+	event := s.allMask&(1<<kSingleEvent) != 0 || s.allMask&(1<<kRestrictor) != 0 && st.cur != nil
 	for _, pm := range s.periods {
-		// a date in the text (not a dateline's "ISLAMABAD, Jan 2 (Reuters) -")
-		if pm.kind == pmDay && !(pm.i <= 3 && (s.isPunct(pm.j, ':', '(', '-') || s.isPunct(pm.j, ',') && pm.i <= 2)) {
-			incident = true
-		}
-	}
-	for _, pm := range s.periods {
+		incident := event || s.dayIn(s.sub[pm.i])
 		if pm.kind == pmReference || pm.kind == pmDay {
 			continue
 		}

@@ -279,6 +279,7 @@ func (s *sentence) structure() {
 		s.seg[i] = g
 		s.sub[i] = u
 	}
+	s.generalTypes()
 	s.subMask = s.subMask[:0]
 	s.segMask = s.segMask[:0]
 	s.depths = resize(s.depths, n)
@@ -324,4 +325,18 @@ func resizeB(a []bool, n int) []bool {
 		a[i] = false
 	}
 	return a
+}
+
+// generalTypes clears a restrictor coordinated with a general kind of
+// violence: "1,577 terrorist, insurgent and sectarian attacks" counts all
+// attacks, not the sectarian ones.
+func (s *sentence) generalTypes() {
+	for i := 2; i < len(s.toks); i++ {
+		if s.kmask[i]&(1<<kRestrictor) == 0 || !s.isAny(i-1, "and", "or") {
+			continue
+		}
+		if s.hasAt(i-2, kCategory) || s.hasAt(i-2, kCategoryAdj) {
+			s.kmask[i] &^= 1 << kRestrictor
+		}
+	}
 }
