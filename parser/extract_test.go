@@ -360,7 +360,7 @@ func TestReportForms(t *testing.T) {
 			text: "In the third quarter of 2019, 46 security personnel were martyred, among them 31 soldiers and 15 policemen.",
 			want: []string{"2019-Q3 deaths security_forces PK 46 exact"}},
 		{name: "a restrictor in a list of general kinds", published: "2013-01-05",
-			text: "Attacks fell in 2012, according to a report released on Saturday. The think tank recorded 1,577 terrorist, insurgent and sectarian attacks across the country during the year.",
+			text: "Attacks fell in 2012, but sectarian killings rose, according to a report released on Saturday. The think tank recorded 1,577 terrorist, insurgent and sectarian attacks across the country during the year.",
 			want: []string{"2012 attacks all PK 1577 exact"}},
 		{name: "a year earlier is no rate", published: "2020-01-10",
 			text: "Security forces arrested 161 suspects in 2019, up from 102 a year earlier.",
