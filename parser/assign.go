@@ -156,6 +156,10 @@ func (s *sentence) exclude(k int) {
 		nm.skip = true
 		return
 	}
+	if nm.val == 1 && s.is(nm.i, "single") && s.is(nm.i-1, "the") {
+		nm.skip = true // "the single worst month": an adjective
+		return
+	}
 	if nm.val == 1 && s.is(nm.i, "one") && s.isAny(nm.j, "of", "another") {
 		nm.skip = true
 		return

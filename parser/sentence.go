@@ -272,8 +272,8 @@ func (s *sentence) structure() {
 			(s.isAny(i, "because", "after", "where") || s.is(i, "as") && !s.isAny(i+1, "against", "well", "many", "much", "compared")) {
 			u++ // ", as armed groups clashed ...": a clause of its own
 		} else if i > 0 && s.toks[i-1].kind == tPunct && s.toks[i-1].punct == ',' &&
-			s.isAny(i, "many", "most", "some", "several") && s.is(i+1, "of") && s.isAny(i+2, "them", "whom") {
-			u++ // "282 deaths, many of them in the January 30 bombing": an aside on a part
+			(s.isAny(i, "many", "most", "some", "several") && s.is(i+1, "of") && s.isAny(i+2, "them", "whom") || s.isAny(i, "mostly", "mainly", "largely")) {
+			u++ // "282 deaths, many of them in the January 30 bombing", "six militants, mostly would-be suicide bombers": an aside on a part
 		}
 		s.clause[i] = c
 		s.seg[i] = g
