@@ -446,7 +446,9 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 				break
 			}
 		}
-		if lTok < s.nums[prev.num].i || prev.cue >= 0 && lTok >= prev.cue && lTok <= prev.cue+3 {
+		// "killed in violent incidents ..., up from 1,348": a weak noun
+		// between is the setting of the compared count, not its metric
+		if lTok < s.nums[prev.num].i || prev.cue >= 0 && lTok >= prev.cue && lTok <= prev.cue+3 || lt.kind == kMetricWeak {
 			d.metric, d.cue, d.category, d.conf = prev.metric, prev.cue, prev.category, d.conf-0.05
 			// "security personnel killed went from 33 to 16 and civilians from 38"
 			for k := s.nums[prev.num].j; k < nm.i; k++ {

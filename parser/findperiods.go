@@ -572,6 +572,14 @@ func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 			pm.j, pm.p = j, spanPeriod(y, 1, y, int(n))
 			return pm, true
 		}
+		// "the last three months of 2020": the year's closing months
+		if n, nn, ok := s.smallNumber(k + 1); ok && s.is(k+1+nn, "months") && ord == -1 && n >= 1 && n <= 12 {
+			j := k + 1 + nn + 1
+			if y, yn, ok := s.ofYear(j, st); ok {
+				pm.j, pm.p = j+yn, spanPeriod(y, 13-int(n), y, 12)
+				return pm, true
+			}
+		}
 		if g, ok := s.unitAt(k + 1); ok && g != "" && g != Year {
 			j := k + 2
 			y, yn, ok := s.ofYear(j, st)
