@@ -80,7 +80,8 @@ func cpuTime() time.Duration {
 }
 
 // BenchmarkBackfillRun runs whole backfills of $BENCH_REPORTS into fresh
-// stores (and, with BENCH_DRY=1, dry runs).
+// stores (and, with BENCH_DRY=1, dry runs). BENCH_NOBULK=1 turns the bulk
+// load off and BENCH_BATCH sets the batch size, for comparisons.
 func BenchmarkBackfillRun(b *testing.B) {
 	dir := os.Getenv("BENCH_REPORTS")
 	if dir == "" {
@@ -92,6 +93,12 @@ func BenchmarkBackfillRun(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		bf := &Backfill{File: FileOptions{Source: "bench", Publisher: "CCM", Country: "PK"}, DryRun: os.Getenv("BENCH_DRY") != ""}
+		if os.Getenv("BENCH_NOBULK") != "" {
+			bf.BulkLoadMin = -1
+		}
+		if v, err := strconv.Atoi(os.Getenv("BENCH_BATCH")); err == nil {
+			bf.BatchSize = v
+		}
 		var st *store.Store
 		if !bf.DryRun {
 			var err error
