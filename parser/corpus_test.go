@@ -14,9 +14,10 @@ const corpusRoot = "testdata/corpus"
 
 // Thresholds of issue 2: the shared dev set must score F1 and qualifier
 // accuracy of at least 0.95. Our own sets have floors of their own: the
-// sets the parser was developed against keep a regression floor, and own4
-// was written and scored once before any tuning (first score F1 0.775), so
-// it measures generalisation and its floor only catches a collapse.
+// sets the parser was developed against keep a regression floor. The
+// newest set is held out: written blind and scored before any tuning (own4
+// scored F1 0.775 on its first run, own5 0.745), it measures
+// generalisation, and its floor only catches a collapse.
 const (
 	minF1                = 0.95
 	minQualifierAccuracy = 0.95
@@ -26,7 +27,7 @@ const (
 // defaultFloor.
 var folderFloors = map[string]float64{
 	"dev":  minF1,
-	"own4": 0.70,
+	"own5": 0.70,
 }
 
 const defaultFloor = 0.85
