@@ -382,6 +382,15 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 				return true
 			}
 		}
+		// "221 terrorists in 2020, 180 in 2021 and 187 last year": a list
+		// of counts by period repeats the first count's kind
+		if len(drafts) > 0 && (s.isPunct(nm.i-1, ',') || s.isAny(nm.i-1, "and")) && s.periodNext(nm.j) {
+			prev := drafts[len(drafts)-1]
+			if s.periodListed(prev, nm) {
+				d.metric, d.cue, d.category, d.object, d.conf = prev.metric, prev.cue, prev.category, prev.object, d.conf-0.05
+				return true
+			}
+		}
 	}
 	// "KP 16", "Punjab a further two", "Balochistan with 17": ellipsis
 	if cat == "" && s.regionHeaded(nm) {
@@ -593,4 +602,36 @@ func (s *sentence) rightCue(nm *numMention) (tag, int, bool) {
 // operations, which makes "incidents" not an attacks count.
 func (s *sentence) mixed(i int) bool {
 	return s.allMask&(1<<kOperations) != 0
+}
+
+// periodNext reports a period right at k or after "in", "during", "for".
+func (s *sentence) periodNext(k int) bool {
+	if s.isAny(k, "in", "during", "for") {
+		k++
+	}
+	_, ok := s.periodStarting(k)
+	return ok
+}
+
+// periodListed reports whether nm continues a list that prev opened with a
+// count and its period: prev is in the same clause, dated right after its
+// phrase, and no other metric word stands between them.
+func (s *sentence) periodListed(prev draft, nm *numMention) bool {
+	pn := s.nums[prev.num]
+	if s.clause[pn.i] != s.clause[nm.i] || pn.i >= nm.i {
+		return false
+	}
+	dated := false
+	for k := pn.j; k < nm.i; k++ {
+		if s.isNumTok(k) {
+			return false
+		}
+		if k != prev.cue && (s.hasAt(k, kMetricNoun) || s.hasAt(k, kMetricVerb) || s.hasAt(k, kMetricWeak)) && !(prev.cue >= 0 && k > prev.cue && k < prev.cue+4) {
+			return false
+		}
+		if _, ok := s.periodStarting(k); ok {
+			dated = true
+		}
+	}
+	return dated
 }
