@@ -480,6 +480,17 @@ func (s *sentence) respectivePeriods(drafts []draft, idx []int, st *docState) bo
 		list = append([]periodMention{pm}, list...)
 	}
 	if len(list) != len(idx) {
+		// "62 killed in 2020, 42 in 2021 and 32 in 2022, while civilian
+		// deaths stood at 37, 41 and 31 respectively": the periods listed
+		// before, one per count
+		list = list[:0]
+		for _, pm := range s.periods {
+			if pm.j <= first && pm.valid && !pm.cmp && pm.kind == pmNormal && s.clause[pm.i] == s.clause[first] {
+				list = append(list, pm)
+			}
+		}
+	}
+	if len(list) != len(idx) {
 		return false
 	}
 	// "the same quarter of 2016": the unit of the current period in that year
