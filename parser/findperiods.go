@@ -586,7 +586,7 @@ func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 			if ok {
 				j += yn
 			} else {
-				y = st.currentYear()
+				y = s.yearInView(st)
 			}
 			idx := int(ord)
 			max := map[Granularity]int{Month: 12, Quarter: 4, Half: 2}[g]
@@ -770,4 +770,19 @@ func (s *sentence) smallNumber(i int) (int64, int, bool) {
 		return t.num, 1, true
 	}
 	return 0, 0, false
+}
+
+// yearInView is the year of a period named without one ("compared with 181
+// in the third quarter"): the year of the document's period, or in the
+// first sentence that has one, of the last period the sentence named.
+func (s *sentence) yearInView(st *docState) int {
+	if st.cur != nil {
+		return st.currentYear()
+	}
+	for k := len(s.periods) - 1; k >= 0; k-- {
+		if pm := s.periods[k]; pm.valid && pm.kind == pmNormal && pm.p.Granularity != Range {
+			return pm.p.Start.Year()
+		}
+	}
+	return st.currentYear()
 }
