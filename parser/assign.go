@@ -82,9 +82,13 @@ func (s *sentence) extract(st *docState) {
 	s.pairs(drafts, st)
 	s.respectively(drafts, st)
 	drafts = s.breakdowns(drafts)
+	st.headedMetric = ""
 	for _, d := range drafts {
 		if d.drop {
 			continue
+		}
+		if d.headed {
+			st.headedMetric = d.metric
 		}
 		s.yearToDate(&d, st)
 		s.emit(d, st)
@@ -239,8 +243,12 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 			return
 		}
 		if s.isAny(k, "of") && s.is(k+1, "the") && mTok < 0 {
-			// "193 of the dead", "55 of the injured"
-			if t, ok := s.has(k+2, kMetricNoun); ok {
+			// "193 of the dead", "55 of the injured", "126 of the incidents"
+			t, ok := s.has(k+2, kMetricNoun)
+			if !ok {
+				t, ok = s.has(k+2, kMetricWeak)
+			}
+			if ok {
 				metric, mTok = t, k+2
 				if j := k + 2 + t.n; cat == "" && s.isAny(j, "were", "was", "are", "is") {
 					if c, ok := s.has(j+1, kCategory); ok {
@@ -400,6 +408,12 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 				d.metric, d.cue, d.conf = drafts[k].metric, -1, d.conf-0.1
 				return true
 			}
+		}
+		// "... followed by Assam with 27. Meghalaya recorded 22 and
+		// Nagaland 20": the list goes on in the next sentence
+		if len(drafts) == 0 && st.headedMetric != "" {
+			d.metric, d.cue, d.conf = st.headedMetric, -1, d.conf-0.15
+			return true
 		}
 	}
 	// "7 of the 12 attacks": the metric of the total

@@ -40,6 +40,8 @@ type docState struct {
 	lastSole          bool            // the previous sentence named one place only
 	lastCoded         string          // the last first-level region named (for "the province", "the state")
 	prevCmp           *Period
+	headedMetric      string // the metric of the previous sentence's place-headed list ("Assam with 27")
+
 	publisherCategory string
 	figs              []Figure
 }
