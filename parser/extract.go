@@ -30,17 +30,17 @@ type docState struct {
 	// focus is the region a document is about when its first figures are
 	// regional and it never names the country as a scope (a provincial
 	// assessment); figures without a place then belong to it.
-	focus             string
-	focusSet          bool
-	seen              map[figKey]int
-	countrySeen       bool
-	places            map[string]bool // subnational regions named so far
-	lastRegion        string          // last region named explicitly (for "there", "the province")
-	lastBlock         bool            // the last place named was local or supra-national
-	lastSole          bool            // the previous sentence named one place only
-	lastCoded         string          // the last first-level region named (for "the province", "the state")
-	prevCmp           *Period
-	headedMetric      string // the metric of the previous sentence's place-headed list ("Assam with 27")
+	focus        string
+	focusSet     bool
+	seen         map[figKey]int
+	countrySeen  bool
+	places       map[string]bool // subnational regions named so far
+	lastRegion   string          // last region named explicitly (for "there", "the province")
+	lastBlock    bool            // the last place named was local or supra-national
+	lastSole     bool            // the previous sentence named one place only
+	lastCoded    string          // the last first-level region named (for "the province", "the state")
+	prevCmp      *Period
+	headedMetric string // the metric of the previous sentence's place-headed list ("Assam with 27")
 
 	publisherCategory string
 	figs              []Figure
