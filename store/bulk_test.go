@@ -119,7 +119,7 @@ func TestBulkLoadStoresTheSameRows(t *testing.T) {
 		t.Errorf("schema after a bulk load:\n%s\nwant:\n%s", got, w)
 	}
 	if got, w := dump(t, s), dump(t, want); got != w {
-		t.Errorf("rows stored in bulk differ from rows stored normally")
+		t.Errorf("rows stored in bulk differ from rows stored normally: %s", firstDiff(got, w))
 	}
 }
 

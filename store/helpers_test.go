@@ -121,7 +121,13 @@ func dump(t testing.TB, s *Store) string {
 	rows.Close()
 	var b strings.Builder
 	for _, tbl := range tables {
-		r, err := s.read.QueryContext(ctx, `SELECT * FROM "`+tbl+`"`)
+		query := `SELECT * FROM "` + tbl + `"`
+		if tbl == "schema_migrations" {
+			// when a migration ran differs between two stores opened a
+			// second apart; which ones ran is the content
+			query = `SELECT version FROM schema_migrations`
+		}
+		r, err := s.read.QueryContext(ctx, query)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -151,4 +157,15 @@ func values(ps []Point) string {
 		out = append(out, fmt.Sprintf("%s %s %s=%d", p.Period, p.Metric, p.Region, p.Value))
 	}
 	return strings.Join(out, "\n")
+}
+
+// firstDiff shows the first line where two dumps differ.
+func firstDiff(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := range min(len(g), len(w)) {
+		if g[i] != w[i] {
+			return fmt.Sprintf("line %d:\n got  %s\n want %s", i+1, g[i], w[i])
+		}
+	}
+	return fmt.Sprintf("%d lines, want %d", len(g), len(w))
 }
