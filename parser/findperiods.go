@@ -51,6 +51,11 @@ func (s *sentence) findPeriods(st *docState) {
 				}
 			}
 		}
+		// "the UN said on Wednesday": the day of the report, not of events
+		if pm.kind == pmDay && s.reportDate(pm) {
+			i = pm.j
+			continue
+		}
 		// "(2019)" right after a period repeats it
 		if len(s.periods) > 0 && s.isPunct(pm.i-1, '(') && s.isPunct(pm.j, ')') && s.periods[len(s.periods)-1].j == pm.i-1 {
 			i = pm.j
@@ -552,6 +557,13 @@ func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 	if s.isAny(k, "the", "a") {
 		k++
 	}
+	// "the year 2009": the year named
+	if s.is(k, "year") {
+		if y, ok := s.yearAt(k + 1); ok {
+			pm.j, pm.p = k+2, unitPeriod(Year, y, 1)
+			return pm, true
+		}
+	}
 	// ordinal + unit: "the third quarter (of 2025)", "the 7th month of the year"
 	ord, isOrd := int64(0), false
 	if t, ok := s.has(k, kOrdinal); ok && t.n == 1 && !(t.num == -1 && s.isAny(k+1, "month", "year", "quarter", "half", "period") && !s.is(k+2, "of")) {
@@ -785,4 +797,18 @@ func (s *sentence) yearInView(st *docState) int {
 		}
 	}
 	return st.currentYear()
+}
+
+// reportDate reports a day named as the date of a statement: "the United
+// Nations said on Wednesday", "a report released on Tuesday".
+func (s *sentence) reportDate(pm periodMention) bool {
+	k := pm.i
+	if !s.is(k, "on") {
+		if !s.is(k-1, "on") {
+			return false
+		}
+		k--
+	}
+	_, _, ok := s.endsAt(k, kReportVerb)
+	return ok
 }

@@ -59,6 +59,7 @@ const (
 	kThreshold
 	kOrganisation
 	kAgentVerb
+	kReportVerb
 	numKinds
 )
 
@@ -135,6 +136,7 @@ type lexiconFile struct {
 	Thresholds       []string         `yaml:"thresholds"`
 	Organisations    []string         `yaml:"organisations"`
 	AgentVerbs       []string         `yaml:"agent_verbs"`
+	ReportVerbs      []string         `yaml:"reporting_verbs"`
 	Publishers       map[string]struct {
 		Category string `yaml:"category"`
 	} `yaml:"publishers"`
@@ -296,7 +298,7 @@ func (lx *Lexicon) addLexicon(lf *lexiconFile) error {
 		{lf.Nationwide, kNationwide}, {lf.Local, kLocal}, {lf.Distributors, kDistributor},
 		{lf.Respectively, kRespectively}, {lf.Negators, kNegator}, {lf.ZeroTriggers, kZeroTrigger},
 		{lf.ZeroVerbs, kZeroVerb}, {lf.SingleEvents, kSingleEvent}, {lf.SameNumber, kSameNumber},
-		{lf.ToDate, kToDate}, {lf.ZeroFree, kZeroFree}, {lf.RegionInclusions, kRegionInclusion}, {lf.Thresholds, kThreshold}, {lf.Organisations, kOrganisation}, {lf.AgentVerbs, kAgentVerb},
+		{lf.ToDate, kToDate}, {lf.ZeroFree, kZeroFree}, {lf.RegionInclusions, kRegionInclusion}, {lf.Thresholds, kThreshold}, {lf.Organisations, kOrganisation}, {lf.AgentVerbs, kAgentVerb}, {lf.ReportVerbs, kReportVerb},
 	}
 	for _, l := range lists {
 		lx.addAll(l.ws, tag{kind: l.k})
