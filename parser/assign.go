@@ -1,5 +1,7 @@
 package parser
 
+import "strings"
+
 // draft is a figure being assembled for one number.
 type draft struct {
 	num      int // index into sentence.nums
@@ -160,8 +162,8 @@ func (s *sentence) exclude(k int) {
 		nm.skip = true
 		return
 	}
-	if nm.val == 1 && s.is(nm.i, "single") && s.is(nm.i-1, "the") {
-		nm.skip = true // "the single worst month": an adjective
+	if nm.val == 1 && s.is(nm.i, "single") && (s.is(nm.i-1, "the") || s.superlative(nm.i-1)) {
+		nm.skip = true // "the single worst month", "the deadliest single incident": an adjective
 		return
 	}
 	if nm.val == 1 && s.is(nm.i, "one") && s.isAny(nm.j, "of", "another") {
@@ -648,4 +650,13 @@ func (s *sentence) periodListed(prev draft, nm *numMention) bool {
 		}
 	}
 	return dated
+}
+
+// superlative reports a word like "deadliest", "largest", "worst".
+func (s *sentence) superlative(i int) bool {
+	if i < 0 || i >= len(s.toks) || s.toks[i].kind != tWord || s.isAny(i, "least") {
+		return false
+	}
+	w := s.text[s.toks[i].start:s.toks[i].end]
+	return len(w) > 4 && strings.EqualFold(w[len(w)-3:], "est") || s.isAny(i, "worst", "best")
 }
