@@ -293,7 +293,10 @@ func (s *sentence) updateState(st *docState) {
 			continue
 		}
 		fiscal := p.Granularity == Range && monthsBetween(p.Start, p.End) == 12
-		if p.Granularity == Range && !fiscal || incident || s.is(pm.j, "alone") {
+		// a range moves the period in view only when it opens the text
+		// ("The first eight months of 2023 were the bloodiest ...")
+		opening := st.main == nil && pm.kind == pmNormal && s.start < openingBytes
+		if p.Granularity == Range && !fiscal && !opening || incident || s.is(pm.j, "alone") {
 			continue // "the second quarter alone": a part, not the subject
 		}
 		if pm.kind == pmCurrent && st.cur != nil && *st.cur != p && !p.Start.After(st.cur.Start) && !p.End.Before(st.cur.End) {
@@ -400,6 +403,10 @@ func MainPeriod(figs []Figure) string {
 	}
 	return best
 }
+
+// openingBytes is where the opening sentence of a story ends at the latest
+// (a dateline and one long sentence).
+const openingBytes = 400
 
 // leadBytes bounds the search for a cited publisher to the lead of a story,
 // where the source of its figures is named.
