@@ -394,6 +394,9 @@ func (s *sentence) wordNumber(i int) (int64, int, bool) {
 // numberWordValue reads one number word, including hyphenated compounds
 // ("forty-four").
 func (s *sentence) numberWordValue(j int) (tag, bool) {
+	if j >= len(s.toks) || s.toks[j].kind != tWord {
+		return tag{}, false // "one And" at the end of a text
+	}
 	if t, ok := s.has(j, kNumberWord); ok && t.n == 1 {
 		return t, true
 	}
