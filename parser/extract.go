@@ -210,12 +210,31 @@ func hasCasualties(figs []Figure) bool {
 
 // dropSplitCasualties removes a casualties total that the text also gives
 // split into deaths and injuries ("1,534 casualties ... 924 people were
-// killed and 610 injured"). Casualties figures are few: each is checked
-// against the figures of its period, category and region.
+// killed and 610 injured"). The deaths and injuries are indexed by period,
+// category and region first, so a long text costs one pass, not a pass per
+// casualties figure.
 func dropSplitCasualties(figs []Figure) []Figure {
+	type scope struct{ period, category, region string }
+	type valued struct {
+		scope
+		value int64
+	}
+	deaths := map[scope][]int64{}
+	injuries := map[valued]bool{}
+	for _, f := range figs {
+		k := scope{f.Period, f.Category, f.Region}
+		switch f.Metric {
+		case MetricDeaths:
+			deaths[k] = append(deaths[k], f.Value)
+		case MetricInjuries:
+			injuries[valued{k, f.Value}] = true
+		}
+	}
 	out := figs[:0]
-	for i, f := range figs {
-		if f.Metric == MetricCasualties && isSplit(figs, i) {
+	for _, f := range figs {
+		if f.Metric == MetricCasualties && isSplit(f, deaths[scope{f.Period, f.Category, f.Region}], func(v int64) bool {
+			return injuries[valued{scope{f.Period, f.Category, f.Region}, v}]
+		}) {
 			continue
 		}
 		out = append(out, f)
@@ -223,18 +242,12 @@ func dropSplitCasualties(figs []Figure) []Figure {
 	return out
 }
 
-// isSplit reports whether figs[c] equals a deaths figure plus an injuries
-// figure of the same period, category and region.
-func isSplit(figs []Figure, c int) bool {
-	cf := figs[c]
-	for _, d := range figs {
-		if d.Metric != MetricDeaths || d.Period != cf.Period || d.Category != cf.Category || d.Region != cf.Region || d.Value > cf.Value {
-			continue
-		}
-		for _, i := range figs {
-			if i.Metric == MetricInjuries && i.Value == cf.Value-d.Value && i.Period == cf.Period && i.Category == cf.Category && i.Region == cf.Region {
-				return true
-			}
+// isSplit reports whether casualties figure c equals one of the deaths
+// values of its scope plus an injuries value of the same scope.
+func isSplit(c Figure, deaths []int64, injured func(int64) bool) bool {
+	for _, d := range deaths {
+		if d <= c.Value && injured(c.Value-d) {
+			return true
 		}
 	}
 	return false
