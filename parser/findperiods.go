@@ -641,6 +641,15 @@ func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 	if s.is(i, "a") && s.isAny(i+1, "quarter", "half") && s.is(i+2, "of") {
 		return pm, false // "a quarter of casualties"
 	}
+	// "the preceding three months": the quarter (half, year) before
+	if k == i+1 && s.isAny(k, "previous", "preceding") {
+		if n, nn, ok := s.smallNumber(k + 1); ok && s.is(k+1+nn, "months") {
+			if g, ok := map[int64]Granularity{3: Quarter, 6: Half, 12: Year}[n]; ok {
+				pm.j, pm.kind, pm.valid, pm.unit, pm.rel = k+2+nn, pmCurrent, false, g, -1
+				return pm, true
+			}
+		}
+	}
 	switch {
 	case s.is(i, "a") && k == i+1 && !s.isAny(k+1, "earlier", "before", "ago"):
 		return pm, false // "in over a year": a duration
