@@ -172,6 +172,9 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		if s.betweenTotal(rm, nm) {
 			continue
 		}
+		if s.isAny(rm.i-1, "mostly", "mainly", "largely", "particularly", "especially") {
+			continue // "Sindh, mostly Karachi, had three attacks": the part named aside
+		}
 		pick = k
 		break
 	}
