@@ -89,8 +89,8 @@ func (s *sentence) extract(st *docState) {
 		if d.drop {
 			continue
 		}
-		if d.headed {
-			st.headedMetric = d.metric
+		if d.headed || d.cueNoun && len(d.region) > 2 {
+			st.headedMetric = d.metric // "Assam saw 11 deaths. Arunachal Pradesh recorded four."
 		}
 		s.yearToDate(&d, st)
 		s.emit(d, st)
