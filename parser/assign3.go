@@ -243,7 +243,8 @@ func (s *sentence) zeros(st *docState) {
 			}
 		} else if s.is(k, "no") {
 			if m, mk, found := s.metricNounAfter(k+1, 2); found {
-				if _, hasV := s.zeroVerbAfter(mk); hasV {
+				// "no attack was reported", "Gilgit-Baltistan reported no fatality"
+				if _, hasV := s.zeroVerbAfter(mk); hasV || s.hasEndingAt(k, kZeroVerb) || s.isAny(k-1, "saw", "had", "suffered") {
 					metric, at, ok = m, mk, true
 				}
 			}
@@ -599,4 +600,10 @@ func (s *sentence) closing(k int) int {
 // total: "including", "among them", "among whom", "of whom".
 func (s *sentence) partIntro(k int) bool {
 	return s.is(k, "including") || s.isAny(k, "them", "whom") && s.isAny(k-1, "among", "of")
+}
+
+// hasEndingAt reports a phrase of kind k ending right before token i.
+func (s *sentence) hasEndingAt(i int, k kind) bool {
+	_, _, ok := s.endsAt(i, k)
+	return ok
 }
