@@ -40,7 +40,9 @@ func (s *sentence) extract(st *docState) {
 		d := draft{num: k, cue: -1, conf: 0.95}
 		if nm.zero {
 			d.metric, d.category = nm.zeroMetric, "all"
-			d.regions = s.clauseRegions(nm.i)
+			if !nm.zeroHere {
+				d.regions = s.clauseRegions(nm.i)
+			}
 			if len(d.regions) == 0 && !s.regionFor(&d, st) {
 				continue
 			}

@@ -241,6 +241,15 @@ func (s *sentence) zeros(st *docState) {
 			if m, mk, found := s.metricNounAfter(k+t.n, 3); found {
 				metric, at, ok = m, mk, true
 			}
+		} else if s.is(k, "none") && s.placeEndsAt(k) && (s.isPunct(k+1) || k+1 >= len(s.toks)) {
+			// "Tripura saw just two incidents and Mizoram none"
+			for j := k - 1; j >= 0 && s.clause[j] == s.clause[k] && !ok; j-- {
+				if t, has := s.has(j, kMetricNoun); has {
+					metric, at, ok = t.str, k, true
+				} else if t, has := s.has(j, kMetricWeak); has && !s.mixed(j) {
+					metric, at, ok = t.str, k, true
+				}
+			}
 		} else if s.is(k, "no") {
 			if m, mk, found := s.metricNounAfter(k+1, 2); found {
 				// "no attack was reported", "Gilgit-Baltistan reported no fatality"
@@ -259,7 +268,7 @@ func (s *sentence) zeros(st *docState) {
 			}
 		}
 		s.nums = append(s.nums, numMention{i: k, j: at, val: 0, qual: "exact", zero: true,
-			start: int(s.toks[k].start), end: int(s.toks[at].end), zeroMetric: metric})
+			start: int(s.toks[k].start), end: int(s.toks[at].end), zeroMetric: metric, zeroHere: s.is(k, "none")})
 		s.numEnd[at-1] = true
 		k = at
 	}
@@ -606,4 +615,14 @@ func (s *sentence) partIntro(k int) bool {
 func (s *sentence) hasEndingAt(i int, k kind) bool {
 	_, _, ok := s.endsAt(i, k)
 	return ok
+}
+
+// placeEndsAt reports a first-level place named right before token i.
+func (s *sentence) placeEndsAt(i int) bool {
+	for _, rm := range s.regions {
+		if rm.j == i && len(rm.code) > 2 && !rm.anaphor {
+			return true
+		}
+	}
+	return false
 }

@@ -52,6 +52,7 @@ type numMention struct {
 	zero       bool // explicit zero from a negation
 	skip       bool // not a count (percentage, date, age, ...)
 	zeroMetric string
+	zeroHere   bool // the zero is the place's right before it only ("and Mizoram none")
 }
 
 func (s *sentence) has(i int, k kind) (tag, bool) {
