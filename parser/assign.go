@@ -246,7 +246,7 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 			cat = "none" // "100 operations", "14 operational strikes"
 			return
 		}
-		if s.isAny(k, "of") && s.is(k+1, "the") && mTok < 0 {
+		if s.isAny(k, "of") && s.isAny(k+1, "the", "those", "these") && mTok < 0 {
 			// "193 of the dead", "55 of the injured", "126 of the incidents"
 			t, ok := s.has(k+2, kMetricNoun)
 			if !ok {
