@@ -189,6 +189,9 @@ func (s *sentence) findRegions(st *docState) {
 		switch best.kind {
 		case kRegion:
 			rm.code = s.pickRegion(i, best, st)
+			if s.localAfter(i + best.n) {
+				rm.code = "" // "the Kaduna Central senatorial district": a part of the state
+			}
 		case kCountry:
 			rm.code = best.str
 		case kNationwide:
@@ -443,4 +446,18 @@ func (lx *Lexicon) numberWord(w string) (tag, bool) {
 		}
 	}
 	return tag{}, false
+}
+
+// localAfter reports a local unit ("district", "senatorial district")
+// right after a place name, past at most two capitalised words.
+func (s *sentence) localAfter(j int) bool {
+	for k := j; k < len(s.toks) && k <= j+2; k++ {
+		if s.hasAt(k, kLocal) {
+			return true
+		}
+		if s.toks[k].kind != tWord || !s.capitalized(k) || s.kmask[k]&placeKinds != 0 {
+			return false
+		}
+	}
+	return false
 }
