@@ -164,6 +164,10 @@ func (s *sentence) exclude(k int) {
 		nm.skip = true
 		return
 	}
+	if s.placesWith(nm) {
+		nm.skip = true // "the states with more than 150 deaths": a threshold for places
+		return
+	}
 	if nm.val == 1 && s.is(nm.i, "single") && (s.is(nm.i-1, "the") || s.superlative(nm.i-1)) {
 		nm.skip = true // "the single worst month", "the deadliest single incident": an adjective
 		return
@@ -661,4 +665,15 @@ func (s *sentence) superlative(i int) bool {
 	}
 	w := s.text[s.toks[i].start:s.toks[i].end]
 	return len(w) > 4 && strings.EqualFold(w[len(w)-3:], "est") || s.isAny(i, "worst", "best")
+}
+
+// placesWith reports a number that sorts places rather than counting:
+// "the list of states with more than 150 deaths", "districts with over 20
+// attacks".
+func (s *sentence) placesWith(nm *numMention) bool {
+	k := nm.i
+	if _, j, ok := s.endsAt(k, kQualifier); ok {
+		k = j
+	}
+	return s.is(k-1, "with") && s.isAny(k-2, "states", "provinces", "districts", "countries", "regions", "areas", "cities", "counties", "lgas")
 }
