@@ -7,7 +7,7 @@ import (
 
 // grammarWords are words the code's grammar refers to; they get vocabulary
 // ids so that token comparisons are integer comparisons.
-var grammarWords = []string{"followed", "bordering", "s", "including", "tally", "count", "numbers", "saw", "hit", "figure", "figures", "much", "fiscal", "financial", "fy", "outgoing", "province", "region", "state", "territory", "because", "full", "whole", "entire", "took", "place", "occurred", "happened", "times", "struck", "beginning", "start", "alone", "averaged", "lost", "suffered", "though", "although", "corresponding", "month", "months", "year", "years", "quarter", "quarters", "half", "halves", "of", "the", "this", "that", "last", "past", "previous", "preceding", "current", "before", "earlier", "ago", "in", "during", "for", "over", "period", "between", "and", "to", "from", "a", "an", "same", "one", "calendar", "so", "far", "q1", "q2", "q3", "q4", "h1", "h2", "whom", "them", "which", "out", "among", "being", "were", "was", "are", "is", "had", "have", "has", "been", "got", "also", "more", "while", "whereas", "but", "with", "each", "level", "levels", "by", "on", "at", "across", "since", "than", "as", "after", "when", "who", "it", "further", "another", "first", "second", "third", "fourth", "six", "three", "nine", "eleven", "twelve", "under", "through", "till", "until", "up", "within", "into", "or", "other", "others", "its", "their", "all", "both", "number", "numbered", "totalled", "totaled", "stood", "came", "put", "reached", "reaching", "rose", "fell", "climbed", "dropped", "stayed", "remained", "went", "jumped", "declined", "surged", "increased", "decreased", "people", "they", "these", "those", "there", "where", "what", "not", "no", "any", "single", "only", "least", "most", "monthly", "annual", "quarterly", "yearly", "fiscal", "weeks", "days", "week", "day", "decade", "opening", "closing", "final", "latter", "former", "then", "thus", "so-far", "year-to-date", "ytd", "up", "down", "against", "compared", "recorded", "reported", "many", "some", "several", "erstwhile", "merged", "mostly", "mainly", "largely", "worst", "best", "particularly", "especially", "states", "provinces", "districts", "countries", "regions", "areas", "cities", "counties", "lgas"}
+var grammarWords = []string{"followed", "bordering", "s", "including", "tally", "count", "numbers", "saw", "hit", "figure", "figures", "much", "fiscal", "financial", "fy", "outgoing", "province", "region", "state", "territory", "because", "full", "whole", "entire", "took", "place", "occurred", "happened", "times", "struck", "beginning", "start", "alone", "averaged", "lost", "suffered", "though", "although", "corresponding", "month", "months", "year", "years", "quarter", "quarters", "half", "halves", "of", "the", "this", "that", "last", "past", "previous", "preceding", "current", "before", "earlier", "ago", "in", "during", "for", "over", "period", "between", "and", "to", "from", "a", "an", "same", "one", "calendar", "so", "far", "q1", "q2", "q3", "q4", "h1", "h2", "whom", "them", "which", "out", "among", "being", "were", "was", "are", "is", "had", "have", "has", "been", "got", "also", "more", "while", "whereas", "but", "with", "each", "level", "levels", "by", "on", "at", "across", "since", "than", "as", "after", "when", "who", "it", "further", "another", "first", "second", "third", "fourth", "six", "three", "nine", "eleven", "twelve", "under", "through", "till", "until", "up", "within", "into", "or", "other", "others", "its", "their", "all", "both", "number", "numbered", "totalled", "totaled", "stood", "came", "put", "reached", "reaching", "rose", "fell", "climbed", "dropped", "stayed", "remained", "went", "jumped", "declined", "surged", "increased", "decreased", "people", "they", "these", "those", "there", "where", "what", "not", "no", "any", "single", "only", "least", "most", "monthly", "annual", "quarterly", "yearly", "fiscal", "weeks", "days", "week", "day", "decade", "opening", "closing", "final", "latter", "former", "then", "thus", "so-far", "year-to-date", "ytd", "up", "down", "against", "compared", "recorded", "reported", "many", "some", "several", "erstwhile", "merged", "mostly", "mainly", "largely", "worst", "best", "particularly", "especially", "states", "provinces", "districts", "countries", "regions", "areas", "cities", "counties", "lgas", "began", "started", "begun", "launched", "erupted"}
 
 // periodStarters are the words a period expression can begin with (besides
 // numbers, months and ordinals).
@@ -71,8 +71,11 @@ func (s *sentence) findPeriods(st *docState) {
 // month before publication.
 func (s *sentence) sinceToDate(pm periodMention, st *docState) (periodMention, bool) {
 	k := pm.i - 1
-	start := -1
+	start, year := -1, st.pub.Year()
 	switch {
+	case s.is(k, "in") && s.isAny(k-1, "began", "started", "begun", "launched", "erupted") && s.sinceWithin(k-2, 5) && pm.valid && pm.p.Granularity == Month:
+		// "killed since the offensive began in August 2022": to date
+		start, year = int(pm.p.Start.Month()), pm.p.Start.Year()
 	case s.is(k, "since") && (pm.valid || pm.kind == pmDay && !pm.p.Start.IsZero()) && pm.p.Granularity == Month:
 		start = int(pm.p.Start.Month())
 		if pm.p.Start.Year() != st.pub.Year() {
@@ -88,7 +91,7 @@ func (s *sentence) sinceToDate(pm periodMention, st *docState) (periodMention, b
 	if st.pub.Day() >= 15 {
 		end = end.AddDate(0, 1, 0) // past mid-month the count runs into the month of publication
 	}
-	first := time.Date(st.pub.Year(), time.Month(start), 1, 0, 0, 0, 0, time.UTC)
+	first := time.Date(year, time.Month(start), 1, 0, 0, 0, 0, time.UTC)
 	if !end.After(first) {
 		return pm, false
 	}
@@ -820,4 +823,17 @@ func (s *sentence) reportDate(pm periodMention) bool {
 	}
 	_, _, ok := s.endsAt(k, kReportVerb)
 	return ok
+}
+
+// sinceWithin reports "since" at most n tokens back from k.
+func (s *sentence) sinceWithin(k, n int) bool {
+	for j := k; j >= 0 && j > k-n; j-- {
+		if s.is(j, "since") {
+			return true
+		}
+		if s.toks[j].kind == tPunct {
+			return false
+		}
+	}
+	return false
 }
