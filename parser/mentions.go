@@ -178,7 +178,7 @@ func (s *sentence) findRegions(st *docState) {
 		if best.kind == kAnaphor && s.is(i, "there") && s.isAny(i+1, "were", "was", "is", "are", "have", "has", "had") {
 			continue // existential "there were 12 attacks"
 		}
-		if (i == 0 || i <= 2 && s.capsBefore(i)) && best.kind != kAnaphor && (s.isPunct(i+best.n, ':') && !s.isNumberStart(i+best.n+1) || s.isPunct(i+best.n, ',') && (s.dateAfter(i+best.n+1) || s.allCaps(i))) {
+		if (i == 0 || i <= 2 && s.capsBefore(i)) && best.kind != kAnaphor && (s.isPunct(i+best.n, ':') && !s.isNumberStart(i+best.n+1) || s.isPunct(i+best.n, ',') && (s.dateAfter(i+best.n+1) || s.allCaps(i)) || s.isPunct(i+best.n, '-') && s.allCaps(i)) {
 			// ("Balochistan: 137 killed, 172 injured" is a table row, not a dateline)
 			if best.kind == kCountry && best.str == st.ctx.Country {
 				st.countrySeen = true // "Nigeria: ..."
