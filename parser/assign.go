@@ -477,6 +477,11 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 				break
 			}
 		}
+		// "240 lives, including 173 civilians and 67 personnel, down from
+		// 263": the comparison is with the total, not its last part
+		if t, ok := s.totalBeforeParts(drafts, nm); ok {
+			prev = t
+		}
 		// "killed in violent incidents ..., up from 1,348": a weak noun
 		// between is the setting of the compared count, not its metric
 		if lTok < s.nums[prev.num].i || prev.cue >= 0 && lTok >= prev.cue && lTok <= prev.cue+3 || lt.kind == kMetricWeak {
@@ -676,4 +681,24 @@ func (s *sentence) placesWith(nm *numMention) bool {
 		k = j
 	}
 	return s.is(k-1, "with") && s.isAny(k-2, "states", "provinces", "districts", "countries", "regions", "areas", "cities", "counties", "lgas")
+}
+
+// totalBeforeParts finds the total whose parts ("including ...") stand
+// between it and nm in the clause.
+func (s *sentence) totalBeforeParts(drafts []draft, nm *numMention) (draft, bool) {
+	for k := len(drafts) - 1; k >= 0; k-- {
+		dn := s.nums[drafts[k].num]
+		if s.clause[dn.i] != s.clause[nm.i] {
+			break
+		}
+		if k+1 < len(drafts) {
+			next := s.nums[drafts[k+1].num]
+			for j := dn.j; j < next.i; j++ {
+				if s.partIntro(j) && j+1 == next.i {
+					return drafts[k], true
+				}
+			}
+		}
+	}
+	return draft{}, false
 }
