@@ -546,7 +546,7 @@ func (s *sentence) regionHeaded(nm *numMention) bool {
 	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
 		k = j - 1
 	}
-	for k >= 0 && (s.isAny(k, "with", "had", "saw", "recorded", "and", "followed", "then", "by") || s.isPunct(k, '(')) {
+	for k >= 0 && (s.isAny(k, "with", "had", "saw", "recorded", "witnessed", "registered", "experienced", "suffered", "and", "followed", "then", "by") || s.isPunct(k, '(')) {
 		k-- // "Balochistan followed with 41, then Sindh (32)"
 	}
 	for _, rm := range s.regions {
