@@ -164,6 +164,9 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 	nm := &s.nums[d.num]
 	c := s.clause[nm.i]
 	pick := s.regionAfter(nm)
+	if pick < 0 {
+		pick = s.listRegionAfter(nm) // "14 personnel, 18 civilians and 22 Maoists were killed in the state"
+	}
 	for k := len(s.regions) - 1; k >= 0 && pick < 0; k-- {
 		rm := s.regions[k]
 		if rm.j > nm.i || s.clause[rm.i] != c || rm.negated || rm.compared || rm.included {
@@ -434,4 +437,38 @@ func (s *sentence) eachRegions(nm *numMention) []string {
 		return nil
 	}
 	return list
+}
+
+// listRegionAfter finds the place named after a list of counts that
+// starts with nm and shares one predicate: "14 security personnel, 18
+// civilians and 22 Maoists had been killed in the state".
+func (s *sentence) listRegionAfter(nm *numMention) int {
+	others, k := 0, nm.j
+	for k < len(s.toks) && s.clause[k] == s.clause[nm.i] {
+		if t, ok := s.has(k, kCategory); ok {
+			k += t.n
+			continue
+		}
+		if t, ok := s.has(k, kQualifier); ok {
+			k += t.n
+			continue
+		}
+		if s.isNumTok(k) || s.hasAt(k, kNumberWord) {
+			others++
+		} else if !s.isPunct(k, ',') && !s.is(k, "and") {
+			break
+		}
+		k++
+	}
+	if others == 0 || !(s.hasAt(k, kMetricVerb) || s.isAny(k, "were", "was", "had", "have", "has")) {
+		return -1
+	}
+	for j := k; j < len(s.toks) && j <= k+8 && s.toks[j].kind != tPunct; j++ {
+		for r, rm := range s.regions {
+			if rm.i == j && !rm.negated && !rm.compared && !rm.included && (rm.code != "" || rm.anaphor) {
+				return r // a district named after the list is left to the rules before
+			}
+		}
+	}
+	return -1
 }
