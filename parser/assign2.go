@@ -19,6 +19,13 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 	if d.category == "" && d.cue >= 0 {
 		d.category = s.cueCategory(d.cue, d.object)
 	}
+	if d.category == "" && d.cueNoun && s.isAny(nm.i-1, "suffered", "sustained", "incurred", "lost") {
+		// "the FC suffered 94 casualties": whose losses the subject says
+		if c, ok := s.leftCategory(nm.i, nm.i-1); ok {
+			d.category = c
+			d.conf -= 0.1
+		}
+	}
 	if d.category == "" && d.object && s.isAny(d.cue, "lost", "losing", "suffered") {
 		d.object = false // a loss: whose loss the subject says
 	}
