@@ -653,7 +653,8 @@ func (s *sentence) periodListed(prev draft, nm *numMention) bool {
 		if s.isNumTok(k) {
 			return false
 		}
-		if k != prev.cue && (s.hasAt(k, kMetricNoun) || s.hasAt(k, kMetricVerb) || s.hasAt(k, kMetricWeak)) && !(prev.cue >= 0 && k > prev.cue && k < prev.cue+4) {
+		inCue := prev.cue >= 0 && k >= prev.cue && k < prev.cue+4 // prev's own metric words
+		if !inCue && (s.hasAt(k, kMetricNoun) || s.hasAt(k, kMetricVerb) || s.hasAt(k, kMetricWeak)) {
 			return false
 		}
 		if _, ok := s.periodStarting(k); ok {
@@ -692,11 +693,8 @@ func (s *sentence) totalBeforeParts(drafts []draft, nm *numMention) (draft, bool
 			break
 		}
 		if k+1 < len(drafts) {
-			next := s.nums[drafts[k+1].num]
-			for j := dn.j; j < next.i; j++ {
-				if s.partIntro(j) && j+1 == next.i {
-					return drafts[k], true
-				}
+			if next := s.nums[drafts[k+1].num]; next.i > dn.j && s.partIntro(next.i-1) {
+				return drafts[k], true
 			}
 		}
 	}

@@ -231,26 +231,19 @@ func dropSplitCasualties(figs []Figure) []Figure {
 		}
 	}
 	out := figs[:0]
+next:
 	for _, f := range figs {
-		if f.Metric == MetricCasualties && isSplit(f, deaths[scope{f.Period, f.Category, f.Region}], func(v int64) bool {
-			return injuries[valued{scope{f.Period, f.Category, f.Region}, v}]
-		}) {
-			continue
+		if f.Metric == MetricCasualties {
+			k := scope{f.Period, f.Category, f.Region}
+			for _, d := range deaths[k] {
+				if d <= f.Value && injuries[valued{k, f.Value - d}] {
+					continue next // the total equals a deaths plus an injuries figure
+				}
+			}
 		}
 		out = append(out, f)
 	}
 	return out
-}
-
-// isSplit reports whether casualties figure c equals one of the deaths
-// values of its scope plus an injuries value of the same scope.
-func isSplit(c Figure, deaths []int64, injured func(int64) bool) bool {
-	for _, d := range deaths {
-		if d <= c.Value && injured(c.Value-d) {
-			return true
-		}
-	}
-	return false
 }
 
 // relabelCasualties turns "casualties" into deaths where the text plainly

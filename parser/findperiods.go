@@ -772,13 +772,11 @@ func (s *sentence) ofYear(j int, st *docState) (int, int, bool) {
 // parenEnd returns the index after a short parenthetical starting at j, or
 // j when there is none.
 func (s *sentence) parenEnd(j int) int {
-	if j >= len(s.toks) || s.toks[j].kind != tPunct || s.toks[j].punct != '(' {
+	if !s.isPunct(j, '(') {
 		return j
 	}
-	for e := j + 1; e < len(s.toks) && e <= j+8; e++ {
-		if s.toks[e].kind == tPunct && s.toks[e].punct == ')' {
-			return e + 1
-		}
+	if e := s.closing(j); e <= j+8 && s.isPunct(e, ')') {
+		return e + 1
 	}
 	return j
 }

@@ -328,7 +328,7 @@ func scrapeText(t *testing.T, u string) string {
 // finishedRuns counts the runs serve has logged as finished.
 func finishedRuns(d *daemon) int {
 	n := 0
-	for _, r := range d.logs.records() {
+	for _, r := range logRecords(d.logs) {
 		if r["msg"] == "collection finished" {
 			n++
 		}

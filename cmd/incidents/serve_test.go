@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/incidents-dev/incidents/internal/testserver"
 	"github.com/incidents-dev/incidents/store"
 )
 
@@ -126,29 +127,15 @@ sources:
 // daemon is `incidents serve` running in a child process.
 type daemon struct {
 	cmd  *exec.Cmd
-	logs *lockedBuffer
+	logs *testserver.SyncBuffer
 	done chan error
 	addr string
 }
 
-// lockedBuffer collects the child's stderr.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-// records returns the JSON log records written so far.
-func (b *lockedBuffer) records() []map[string]any {
-	b.mu.Lock()
-	defer b.mu.Unlock()
+// logRecords parses the JSON log records the child wrote so far.
+func logRecords(b *testserver.SyncBuffer) []map[string]any {
 	var out []map[string]any
-	sc := bufio.NewScanner(bytes.NewReader(b.b.Bytes()))
+	sc := bufio.NewScanner(strings.NewReader(b.String()))
 	for sc.Scan() {
 		var rec map[string]any
 		if json.Unmarshal(sc.Bytes(), &rec) == nil {
@@ -158,19 +145,13 @@ func (b *lockedBuffer) records() []map[string]any {
 	return out
 }
 
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 func startDaemon(t *testing.T, config string) *daemon {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &daemon{logs: &lockedBuffer{}, done: make(chan error, 1)}
+	d := &daemon{logs: &testserver.SyncBuffer{}, done: make(chan error, 1)}
 	args := []string{"serve", "--config", config, "--log-format", "json"}
 	if bin := os.Getenv("INCIDENTS_BIN"); bin != "" {
 		// The released binary, e.g. INCIDENTS_BIN=$PWD/bin/incidents after make build.
@@ -192,7 +173,7 @@ func startDaemon(t *testing.T, config string) *daemon {
 		}
 	})
 	waitFor(t, 20*time.Second, "serve never logged its address", d, func() bool {
-		for _, r := range d.logs.records() {
+		for _, r := range logRecords(d.logs) {
 			if r["msg"] == "listening" {
 				d.addr, _ = r["addr"].(string)
 				return true
@@ -291,8 +272,8 @@ func TestServeDaemon(t *testing.T) {
 	if code != 0 || took > 5*time.Second {
 		t.Errorf("exit code %d after %v, want 0 within the 5s grace; logs:\n%s", code, took, d.logs)
 	}
-	checkRunsNeverOverlap(t, d.logs.records())
-	checkSourceRunLogs(t, d.logs.records())
+	checkRunsNeverOverlap(t, logRecords(d.logs))
+	checkSourceRunLogs(t, logRecords(d.logs))
 	if n := storedDocuments(t, filepath.Join(dir, "incidents.db")); n != 2 {
 		t.Errorf("store holds %d documents after the interrupted run, want the 2 complete ones", n)
 	}
