@@ -155,8 +155,8 @@ func (s *sentence) exclude(k int) {
 	if nm.skip {
 		return
 	}
-	if t, ok := s.has(nm.j, kNotCountAfter); ok && !(s.is(nm.j, "times") && s.isAny(nm.i-1, "struck", "attacked", "hit")) &&
-		!(s.is(nm.j, "a") && s.isAny(nm.j+t.n, "earlier", "before", "ago")) { // "up from 102 a year earlier" is no rate
+	if t, ok := s.has(nm.j, kNotCountAfter); ok && !(s.is(nm.j, wTimes) && s.isAny(nm.i-1, wStruck, wAttacked, wHit)) &&
+		!(s.is(nm.j, wA) && s.isAny(nm.j+t.n, wEarlier, wBefore, wAgo)) { // "up from 102 a year earlier" is no rate
 		nm.skip = true
 		return
 	}
@@ -168,11 +168,11 @@ func (s *sentence) exclude(k int) {
 		nm.skip = true // "the states with more than 150 deaths": a threshold for places
 		return
 	}
-	if nm.val == 1 && s.is(nm.i, "single") && (s.is(nm.i-1, "the") || s.superlative(nm.i-1)) {
+	if nm.val == 1 && s.is(nm.i, wSingle) && (s.is(nm.i-1, wThe) || s.superlative(nm.i-1)) {
 		nm.skip = true // "the single worst month", "the deadliest single incident": an adjective
 		return
 	}
-	if nm.val == 1 && s.is(nm.i, "one") && s.isAny(nm.j, "of", "another") {
+	if nm.val == 1 && s.is(nm.i, wOne) && s.isAny(nm.j, wOf, wAnother) {
 		nm.skip = true
 		return
 	}
@@ -242,7 +242,7 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 		if _, ok := s.has(k, kSameNumber); ok {
 			break
 		}
-		if s.isAny(k, "of") && s.isAny(k+1, "whom", "them", "which") {
+		if s.isAny(k, wOf) && s.isAny(k+1, wWhom, wThem, wWhich) {
 			k++
 			continue
 		}
@@ -250,7 +250,7 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 			cat = "none" // "100 operations", "14 operational strikes"
 			return
 		}
-		if s.isAny(k, "of") && s.isAny(k+1, "the", "those", "these") && mTok < 0 {
+		if s.isAny(k, wOf) && s.isAny(k+1, wThe, wThose, wThese) && mTok < 0 {
 			// "193 of the dead", "55 of the injured", "126 of the incidents"
 			t, ok := s.has(k+2, kMetricNoun)
 			if !ok {
@@ -258,7 +258,7 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 			}
 			if ok {
 				metric, mTok = t, k+2
-				if j := k + 2 + t.n; cat == "" && s.isAny(j, "were", "was", "are", "is") {
+				if j := k + 2 + t.n; cat == "" && s.isAny(j, wWere, wWas, wAre, wIs) {
 					if c, ok := s.has(j+1, kCategory); ok {
 						cat, cTok = c.str, j+1 // "Sixteen of the dead were soldiers"
 					}
@@ -266,7 +266,7 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 				break
 			}
 		}
-		if s.isAny(k, "out", "of") {
+		if s.isAny(k, wOut, wOf) {
 			break
 		}
 		if mTok < 0 {
@@ -296,10 +296,10 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 				if metric.kind != kMetricVerb || cTok >= 0 || k == mTok {
 					// a participle after a category ends the phrase
 				}
-				if cat == "" && s.is(k+1, "among") {
+				if cat == "" && s.is(k+1, wAmong) {
 					if c, ok := s.has(k+2, kCategory); ok {
 						cat, cTok = c.str, k+2
-						if (s.isPunct(k+2+c.n, ',') || s.is(k+2+c.n, "and")) && s.hasAt(k+3+c.n, kCategory) {
+						if (s.isPunct(k+2+c.n, ',') || s.is(k+2+c.n, wAnd)) && s.hasAt(k+3+c.n, kCategory) {
 							cat = "all" // among civilians, security personnel and outlaws
 						}
 					}
@@ -321,17 +321,17 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 				continue
 			}
 		}
-		if s.isAny(k, "among") {
+		if s.isAny(k, wAmong) {
 			// "599 injuries among civilians, security personnel and outlaws"
-			if c, ok := s.has(k+1, kCategory); ok && (s.isPunct(k+1+c.n, ',') || s.is(k+1+c.n, "and")) {
+			if c, ok := s.has(k+1, kCategory); ok && (s.isPunct(k+1+c.n, ',') || s.is(k+1+c.n, wAnd)) {
 				if _, ok2 := s.has(k+2+c.n, kCategory); ok2 && cat == "" {
 					cat, cTok = "all", k+1
 				}
 			}
 			continue
 		}
-		if s.isAny(k, "in", "during", "at", "from", "to", "against", "on", "across", "over", "since", "for", "by", "with", "after", "before", "between", "than", "as", "while", "whereas", "but", "which", "that", "who", "when", "and", "or") {
-			if s.is(k, "and") && cat == "" && mTok < 0 {
+		if s.isAny(k, wIn, wDuring, wAt, wFrom, wTo, wAgainst, wOn, wAcross, wOver, wSince, wFor, wBy, wWith, wAfter, wBefore, wBetween, wThan, wAs, wWhile, wWhereas, wBut, wWhich, wThat, wWho, wWhen, wAnd, wOr) {
+			if s.is(k, wAnd) && cat == "" && mTok < 0 {
 				// "killed and injured": keep looking for a casualties noun
 				if t, ok := s.has(k-1, kMetricVerb); ok && t.n == 1 {
 					continue
@@ -380,7 +380,7 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 	}
 	if cat == "" {
 		// "30 and 32 fatalities": coordinated numbers share the noun after them
-		if s.isAny(nm.j, "and", "or", "to") {
+		if s.isAny(nm.j, wAnd, wOr, wTo) {
 			for n := range s.nums {
 				if s.nums[n].i == nm.j+1 {
 					if t, tk, c, _ := s.rightWindow(&s.nums[n]); tk >= 0 && t.kind != kMetricVerb && c == "" {
@@ -391,7 +391,7 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 			}
 		}
 		// "2,268 and 2,255": the second of a pair is like the first
-		if len(drafts) > 0 && s.isAny(nm.i-1, "and", "or") {
+		if len(drafts) > 0 && s.isAny(nm.i-1, wAnd, wOr) {
 			prev := drafts[len(drafts)-1]
 			if s.nums[prev.num].j == nm.i-1 {
 				d.metric, d.cue, d.category, d.conf = prev.metric, prev.cue, prev.category, d.conf-0.05
@@ -400,7 +400,7 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 		}
 		// "221 terrorists in 2020, 180 in 2021 and 187 last year": a list
 		// of counts by period repeats the first count's kind
-		if len(drafts) > 0 && (s.isPunct(nm.i-1, ',') || s.isAny(nm.i-1, "and")) && s.periodNext(nm.j) {
+		if len(drafts) > 0 && (s.isPunct(nm.i-1, ',') || s.isAny(nm.i-1, wAnd)) && s.periodNext(nm.j) {
 			prev := drafts[len(drafts)-1]
 			if s.periodListed(prev, nm) {
 				d.metric, d.cue, d.category, d.object, d.conf = prev.metric, prev.cue, prev.category, prev.object, d.conf-0.05
@@ -427,12 +427,12 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 	// "7 of the 12 attacks": the metric of the total
 	if cat == "" {
 		k := nm.j
-		if s.is(k, "out") {
+		if s.is(k, wOut) {
 			k++
 		}
-		if s.is(k, "of") {
+		if s.is(k, wOf) {
 			k++
-			if s.is(k, "the") {
+			if s.is(k, wThe) {
 				k++
 			}
 			for n := range s.nums {
@@ -445,25 +445,25 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 			}
 		}
 	}
-	if cat == "" && s.isAny(nm.j, "had", "have", "has", "were", "was", "are", "is") && nm.j+1 < len(s.toks) {
+	if cat == "" && s.isAny(nm.j, wHad, wHave, wHas, wWere, wWas, wAre, wIs) && nm.j+1 < len(s.toks) {
 		k := nm.j + 1
-		for s.isAny(k, "been", "also", "not") {
+		for s.isAny(k, wBeen, wAlso, wNot) {
 			k++
 		}
 		_, isCat := s.has(k, kCategory)
 		_, isVerb := s.has(k, kMetricVerb)
-		if !isCat && !isVerb && s.toks[k].kind == tWord && !s.isAny(k, "among", "killed", "recorded", "reported") {
+		if !isCat && !isVerb && s.toks[k].kind == tWord && !s.isAny(k, wAmong, wKilled, wRecorded, wReported) {
 			return false // "56 had surrendered": another predicate
 		}
 	}
-	if cat == "" && (s.is(nm.j, "took") && s.is(nm.j+1, "place") || s.isAny(nm.j, "occurred", "happened")) {
+	if cat == "" && (s.is(nm.j, wTook) && s.is(nm.j+1, wPlace) || s.isAny(nm.j, wOccurred, wHappened)) {
 		if m, ok := s.metricNounBefore(nm.i); ok && m == MetricAttacks {
 			d.metric, d.conf = MetricAttacks, d.conf-0.1 // "while 96 took place in ..."
 			return true
 		}
 	}
 	// "struck 11 times": attacks
-	if s.is(nm.j, "times") && s.isAny(nm.i-1, "struck", "attacked", "hit") {
+	if s.is(nm.j, wTimes) && s.isAny(nm.i-1, wStruck, wAttacked, wHit) {
 		d.metric, d.conf = MetricAttacks, d.conf-0.1
 		return true
 	}
@@ -496,7 +496,7 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 		}
 	}
 	// "from 38 to three": the number after "to" is the from-number's kind
-	if cat == "" && s.cmpSpan[nm.i] == 2 && s.is(nm.i-1, "to") && len(drafts) > 0 {
+	if cat == "" && s.cmpSpan[nm.i] == 2 && s.is(nm.i-1, wTo) && len(drafts) > 0 {
 		prev := drafts[len(drafts)-1]
 		if s.cmpSpan[s.nums[prev.num].i] == 1 && lTok < s.nums[prev.num].i {
 			d.metric, d.cue, d.category, d.conf = prev.metric, prev.cue, prev.category, d.conf-0.05
@@ -546,7 +546,7 @@ func (s *sentence) regionHeaded(nm *numMention) bool {
 	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
 		k = j - 1
 	}
-	for k >= 0 && (s.isAny(k, "with", "had", "saw", "recorded", "witnessed", "registered", "experienced", "suffered", "and", "followed", "then", "by") || s.isPunct(k, '(')) {
+	for k >= 0 && (s.isAny(k, wWith, wHad, wSaw, wRecorded, wWitnessed, wRegistered, wExperienced, wSuffered, wAnd, wFollowed, wThen, wBy) || s.isPunct(k, '(')) {
 		k-- // "Balochistan followed with 41, then Sindh (32)"
 	}
 	for _, rm := range s.regions {
@@ -585,7 +585,7 @@ func (s *sentence) leftCue(i int, people bool) (tag, int) {
 // a word in the number's sub-clause that stands for the count named before.
 func (s *sentence) metricAnaphor(i int) bool {
 	for k := i - 1; k >= 0 && s.sub[k] == s.sub[i]; k-- {
-		if s.isAny(k, "figures", "figure", "tally", "count", "numbers") {
+		if s.isAny(k, wFigures, wFigure, wTally, wCount, wNumbers) {
 			return true
 		}
 	}
@@ -613,7 +613,7 @@ func (s *sentence) rightCue(nm *numMention) (tag, int, bool) {
 		if s.clause[k] != s.clause[nm.i] {
 			break
 		}
-		if s.isAny(k, "while", "whereas", "but", "which", "that", "who", "when") {
+		if s.isAny(k, wWhile, wWhereas, wBut, wWhich, wThat, wWho, wWhen) {
 			break
 		}
 		for _, want := range []kind{kMetricVerb, kMetricNoun} {
@@ -633,7 +633,7 @@ func (s *sentence) mixed(i int) bool {
 
 // periodNext reports a period right at k or after "in", "during", "for".
 func (s *sentence) periodNext(k int) bool {
-	if s.isAny(k, "in", "during", "for") {
+	if s.isAny(k, wIn, wDuring, wFor) {
 		k++
 	}
 	_, ok := s.periodStarting(k)
@@ -666,11 +666,11 @@ func (s *sentence) periodListed(prev draft, nm *numMention) bool {
 
 // superlative reports a word like "deadliest", "largest", "worst".
 func (s *sentence) superlative(i int) bool {
-	if i < 0 || i >= len(s.toks) || s.toks[i].kind != tWord || s.isAny(i, "least") {
+	if i < 0 || i >= len(s.toks) || s.toks[i].kind != tWord || s.isAny(i, wLeast) {
 		return false
 	}
 	w := s.text[s.toks[i].start:s.toks[i].end]
-	return len(w) > 4 && strings.EqualFold(w[len(w)-3:], "est") || s.isAny(i, "worst", "best")
+	return len(w) > 4 && strings.EqualFold(w[len(w)-3:], "est") || s.isAny(i, wWorst, wBest)
 }
 
 // placesWith reports a number that sorts places rather than counting:
@@ -681,7 +681,7 @@ func (s *sentence) placesWith(nm *numMention) bool {
 	if _, j, ok := s.endsAt(k, kQualifier); ok {
 		k = j
 	}
-	return s.is(k-1, "with") && s.isAny(k-2, "states", "provinces", "districts", "countries", "regions", "areas", "cities", "counties", "lgas")
+	return s.is(k-1, wWith) && s.isAny(k-2, wStates, wProvinces, wDistricts, wCountries, wRegions, wAreas, wCities, wCounties, wLgas)
 }
 
 // totalBeforeParts finds the total whose parts ("including ...") stand

@@ -11,7 +11,7 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 	if d.category == "none" {
 		return false
 	}
-	if d.category == "" && s.isAny(nm.j, "of") && s.isAny(nm.j+1, "whom") {
+	if d.category == "" && s.isAny(nm.j, wOf) && s.isAny(nm.j+1, wWhom) {
 		if c, ok := s.leftCategory(nm.i, -1); ok {
 			d.category = c
 		}
@@ -19,17 +19,17 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 	if d.category == "" && d.cue >= 0 {
 		d.category = s.cueCategory(d.cue, d.object)
 	}
-	if d.category == "" && d.cueNoun && s.isAny(nm.i-1, "suffered", "sustained", "incurred", "lost") {
+	if d.category == "" && d.cueNoun && s.isAny(nm.i-1, wSuffered, wSustained, wIncurred, wLost) {
 		// "the FC suffered 94 casualties": whose losses the subject says
 		if c, ok := s.leftCategory(nm.i, nm.i-1); ok {
 			d.category = c
 			d.conf -= 0.1
 		}
 	}
-	if d.category == "" && d.object && s.isAny(d.cue, "lost", "losing", "suffered") {
+	if d.category == "" && d.object && s.isAny(d.cue, wLost, wLosing, wSuffered) {
 		d.object = false // a loss: whose loss the subject says
 	}
-	if (d.category == "" || d.category == "none" && s.isAny(d.cue, "lost", "losing")) && !d.object {
+	if (d.category == "" || d.category == "none" && s.isAny(d.cue, wLost, wLosing)) && !d.object {
 		d.category = ""
 		if c, ok := s.leftCategory(nm.i, d.cue); ok {
 			d.category = c
@@ -39,10 +39,10 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 	if d.category == "none" {
 		return false
 	}
-	if d.category == "" && s.is(nm.i-1, "and") && len(drafts) > 0 {
+	if d.category == "" && s.is(nm.i-1, wAnd) && len(drafts) > 0 {
 		// "1,662 civilians died and 3,581 were wounded": the same people
 		if prev := drafts[len(drafts)-1]; prev.category != "" && prev.category != "all" && prev.category != "none" &&
-			prev.metric != d.metric && s.clause[s.nums[prev.num].i] == s.clause[nm.i] && s.isAny(nm.j, "were", "was", "had", "have") {
+			prev.metric != d.metric && s.clause[s.nums[prev.num].i] == s.clause[nm.i] && s.isAny(nm.j, wWere, wWas, wHad, wHave) {
 			d.category = prev.category
 		}
 	}
@@ -74,7 +74,7 @@ func (s *sentence) cueCategory(cue int, object bool) string {
 		return c.str // "security personnel killed went from 33 to 16" (not "insurgents killed 30")
 	}
 	after := cue + n
-	if s.is(after, "among") {
+	if s.is(after, wAmong) {
 		after++
 	}
 	if c, ok := s.has(after, kCategory); ok && !s.numBefore(after) {
@@ -141,7 +141,7 @@ func (s *sentence) clauseSubject(k int) bool {
 // single category.
 func (s *sentence) mixedCategory(k int, c tag) bool {
 	j := k + c.n
-	if s.isAny(j, "and", "or") && !s.numBefore(k) {
+	if s.isAny(j, wAnd, wOr) && !s.numBefore(k) {
 		if o, ok := s.has(j+1, kCategory); ok && o.str != c.str && o.str != "all" && o.str != "none" {
 			return true
 		}
@@ -158,7 +158,7 @@ func (s *sentence) owned(k int) bool {
 		if _, ok := s.has(j, kNumberWord); ok {
 			return true
 		}
-		if s.toks[j].kind == tPunct || s.isAny(j, "and", "or") {
+		if s.toks[j].kind == tPunct || s.isAny(j, wAnd, wOr) {
 			return false
 		}
 	}
@@ -182,7 +182,7 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		if s.betweenTotal(rm, nm) {
 			continue
 		}
-		if s.isAny(rm.i-1, "mostly", "mainly", "largely", "particularly", "especially") {
+		if s.isAny(rm.i-1, wMostly, wMainly, wLargely, wParticularly, wEspecially) {
 			continue // "Sindh, mostly Karachi, had three attacks": the part named aside
 		}
 		pick = k
@@ -191,7 +191,7 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 	if pick < 0 {
 		seg := s.seg[nm.i]
 		for k, rm := range s.regions {
-			if rm.i < nm.j || s.clause[rm.i] != c || rm.negated || rm.compared || rm.included || rm.anaphor && (s.seg[rm.i] != seg || s.isAny(rm.i, "they", "these", "those")) {
+			if rm.i < nm.j || s.clause[rm.i] != c || rm.negated || rm.compared || rm.included || rm.anaphor && (s.seg[rm.i] != seg || s.isAny(rm.i, wThey, wThese, wThose)) {
 				continue
 			}
 			if s.seg[rm.i] == seg || s.seg[rm.i] == seg+1 && s.isPunct(rm.i-1, ',') && !s.numBetween(nm.j, rm.i) {
@@ -218,7 +218,7 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 	if s.inList(pick) && !s.clauseHasAfter(nm.i, kRespectively) {
 		return false // "Punjab and Sindh together": a sum over several places
 	}
-	if len(rm.code) == 2 && rm.code != st.ctx.Country && s.isAny(rm.i-1, "from", "with", "into", "bordering", "against", "across", "to", "of", "and") {
+	if len(rm.code) == 2 && rm.code != st.ctx.Country && s.isAny(rm.i-1, wFrom, wWith, wInto, wBordering, wAgainst, wAcross, wTo, wOf, wAnd) {
 		// a foreign country named in passing ("attacks from Afghanistan")
 		d.region = st.defaultRegion()
 		return true
@@ -228,10 +228,10 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		d.region = st.ctx.Country
 	case rm.anaphor:
 		code, block := st.lastRegion, st.lastBlock
-		if st.lastCoded != "" && (s.isAny(rm.j-1, "province", "state", "territory") || s.is(rm.j-1, "region") && !st.lastBlock) {
+		if st.lastCoded != "" && (s.isAny(rm.j-1, wProvince, wState, wTerritory) || s.is(rm.j-1, wRegion) && !st.lastBlock) {
 			code, block = st.lastCoded, false // "the state": a first-level region, not the district named since
 		}
-		if s.isAny(rm.i, "they", "these", "those") && !st.lastSole {
+		if s.isAny(rm.i, wThey, wThese, wThose) && !st.lastSole {
 			code, block = st.ctx.Country, false // "Among those killed": people, not a place
 		}
 		for k := pick - 1; k >= 0; k-- {
@@ -244,7 +244,7 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 				break
 			}
 		}
-		if block && s.isAny(rm.i, "they", "these", "those") && !s.isAny(rm.i-1, "in", "of", "across") {
+		if block && s.isAny(rm.i, wThey, wThese, wThose) && !s.isAny(rm.i-1, wIn, wOf, wAcross) {
 			// "Police said they had arrested": people, not the district named
 			// before; the province in view is the scope
 			code, block = st.lastCoded, false
@@ -322,12 +322,12 @@ func (s *sentence) regionAfter(nm *numMention) int {
 		if s.toks[k].kind != tWord {
 			return -1
 		}
-		if _, ok := s.has(k, kMetricVerb); ok && !s.is(k, "reported") {
+		if _, ok := s.has(k, kMetricVerb); ok && !s.is(k, wReported) {
 			return -1
 		}
-		if s.isAny(k, "in", "from") {
+		if s.isAny(k, wIn, wFrom) {
 			at := k + 1
-			if s.is(at, "the") {
+			if s.is(at, wThe) {
 				at++
 			}
 			for r, rm := range s.regions {
@@ -342,7 +342,7 @@ func (s *sentence) regionAfter(nm *numMention) int {
 
 // betweenTotal: in "7 of the 12 attacks" the region before 7 is not 12's.
 func (s *sentence) betweenTotal(rm regionMention, nm *numMention) bool {
-	return nm.i >= 2 && s.isAny(nm.i-1, "the") && s.isAny(nm.i-2, "of") && nm.i >= 3 && s.isNumTok(nm.i-3)
+	return nm.i >= 2 && s.isAny(nm.i-1, wThe) && s.isAny(nm.i-2, wOf) && nm.i >= 3 && s.isNumTok(nm.i-3)
 }
 
 func (s *sentence) isNumTok(i int) bool {
@@ -389,7 +389,7 @@ func (s *sentence) eachRegions(nm *numMention) []string {
 	collect := func(from, step int) {
 		k := from
 		for k >= 0 && k < len(s.toks) {
-			if s.isPunct(k, ',') || s.isAny(k, "and", "in", "from", "was", "were", "reported", "recorded") {
+			if s.isPunct(k, ',') || s.isAny(k, wAnd, wIn, wFrom, wWas, wWere, wReported, wRecorded) {
 				k += step
 				continue
 			}
@@ -421,7 +421,7 @@ func (s *sentence) eachRegions(nm *numMention) []string {
 	if e < nm.i {
 		start = e - 1
 	}
-	for start >= 0 && s.isAny(start, "had", "saw", "recorded", "reported") {
+	for start >= 0 && s.isAny(start, wHad, wSaw, wRecorded, wReported) {
 		start--
 	}
 	collect(start, -1)
@@ -429,7 +429,7 @@ func (s *sentence) eachRegions(nm *numMention) []string {
 		list, found = list[:0], 0
 		collect(e+1, 1)
 	}
-	if found < 2 && s.isAny(e+1, "province", "region", "state", "territory", "of") {
+	if found < 2 && s.isAny(e+1, wProvince, wRegion, wState, wTerritory, wOf) {
 		// "Sindh and Punjab each saw two attacks, with two people killed in
 		// each province": the list named before
 		list, found = list[:0], 0
@@ -462,12 +462,12 @@ func (s *sentence) listRegionAfter(nm *numMention) int {
 		}
 		if s.isNumTok(k) || s.hasAt(k, kNumberWord) {
 			others++
-		} else if !s.isPunct(k, ',') && !s.is(k, "and") {
+		} else if !s.isPunct(k, ',') && !s.is(k, wAnd) {
 			break
 		}
 		k++
 	}
-	if others == 0 || !(s.hasAt(k, kMetricVerb) || s.isAny(k, "were", "was", "had", "have", "has")) {
+	if others == 0 || !(s.hasAt(k, kMetricVerb) || s.isAny(k, wWere, wWas, wHad, wHave, wHas)) {
 		return -1
 	}
 	for j := k; j < len(s.toks) && j <= k+8 && s.toks[j].kind != tPunct; j++ {

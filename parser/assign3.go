@@ -19,7 +19,7 @@ func (s *sentence) periodFor(d *draft, st *docState) bool {
 		if s.isPunct(k) && !s.isPunct(k, ',') {
 			break
 		}
-		if s.is(k, "when") && s.isPunct(k-1, ',') {
+		if s.is(k, wWhen) && s.isPunct(k-1, ',') {
 			if pm, ok := s.periodEnding(k - 1); ok && (pm.kind == pmNormal || pm.kind == pmCurrent || pm.kind == pmReference && pm.valid) {
 				if p, ok := s.resolveAt(pm, st); ok {
 					d.period = p
@@ -146,7 +146,7 @@ func (s *sentence) subordinate(i int) bool {
 	for k > 0 && s.sub[k-1] == s.sub[i] {
 		k--
 	}
-	return k > 0 && s.isPunct(k-1, ',') && s.isAny(k, "where", "as", "after", "because")
+	return k > 0 && s.isPunct(k-1, ',') && s.isAny(k, wWhere, wAs, wAfter, wBecause)
 }
 
 func (s *sentence) periodEnding(k int) (periodMention, bool) {
@@ -241,7 +241,7 @@ func (s *sentence) zeros(st *docState) {
 			if m, mk, found := s.metricNounAfter(k+t.n, 3); found {
 				metric, at, ok = m, mk, true
 			}
-		} else if s.is(k, "none") && s.placeEndsAt(k) && (s.isPunct(k+1) || k+1 >= len(s.toks)) {
+		} else if s.is(k, wNone) && s.placeEndsAt(k) && (s.isPunct(k+1) || k+1 >= len(s.toks)) {
 			// "Tripura saw just two incidents and Mizoram none"
 			for j := k - 1; j >= 0 && s.clause[j] == s.clause[k] && !ok; j-- {
 				if t, has := s.has(j, kMetricNoun); has {
@@ -250,10 +250,10 @@ func (s *sentence) zeros(st *docState) {
 					metric, at, ok = t.str, k, true
 				}
 			}
-		} else if s.is(k, "no") {
+		} else if s.is(k, wNo) {
 			if m, mk, found := s.metricNounAfter(k+1, 2); found {
 				// "no attack was reported", "Gilgit-Baltistan reported no fatality"
-				if _, hasV := s.zeroVerbAfter(mk); hasV || s.hasEndingAt(k, kZeroVerb) || s.isAny(k-1, "saw", "had", "suffered") {
+				if _, hasV := s.zeroVerbAfter(mk); hasV || s.hasEndingAt(k, kZeroVerb) || s.isAny(k-1, wSaw, wHad, wSuffered) {
 					metric, at, ok = m, mk, true
 				}
 			}
@@ -268,7 +268,7 @@ func (s *sentence) zeros(st *docState) {
 			}
 		}
 		s.nums = append(s.nums, numMention{i: k, j: at, val: 0, qual: "exact", zero: true,
-			start: int(s.toks[k].start), end: int(s.toks[at].end), zeroMetric: metric, zeroHere: s.is(k, "none")})
+			start: int(s.toks[k].start), end: int(s.toks[at].end), zeroMetric: metric, zeroHere: s.is(k, wNone)})
 		s.numEnd[at-1] = true
 		k = at
 	}
@@ -345,14 +345,14 @@ func (s *sentence) pairs(drafts []draft, st *docState) {
 		na, nb := s.nums[drafts[a].num], s.nums[drafts[a+1].num]
 		k := na.j
 		switch {
-		case s.is(k, "out") && s.is(k+1, "of"):
+		case s.is(k, wOut) && s.is(k+1, wOf):
 			k += 2
-		case s.is(k, "of"):
+		case s.is(k, wOf):
 			k++
 		default:
 			continue
 		}
-		if s.is(k, "the") {
+		if s.is(k, wThe) {
 			k++
 		}
 		if k != nb.i {
@@ -362,7 +362,7 @@ func (s *sentence) pairs(drafts []draft, st *docState) {
 		if c, ok := s.has(nb.j, kCategory); ok && c.str != "none" && drafts[a].category == "all" || ok && drafts[a].category == "" {
 			drafts[a].category = c.str
 		}
-		if s.isAny(nb.j, "being", "were", "are", "was", "is") {
+		if s.isAny(nb.j, wBeing, wWere, wAre, wWas, wIs) {
 			if c, ok := s.has(nb.j+1, kCategory); ok && c.str != "none" {
 				drafts[a].category = c.str
 			}
@@ -466,7 +466,7 @@ func (s *sentence) respectively(drafts []draft, st *docState) {
 // onlyJoiners reports whether tokens [a,b) are only "and", "or" and commas.
 func (s *sentence) onlyJoiners(a, b int) bool {
 	for k := a; k < b; k++ {
-		if !s.isPunct(k, ',') && !s.isAny(k, "and", "or") {
+		if !s.isPunct(k, ',') && !s.isAny(k, wAnd, wOr) {
 			return false
 		}
 	}
@@ -505,7 +505,7 @@ func (s *sentence) respectivePeriods(drafts []draft, idx []int, st *docState) bo
 	}
 	// "the same quarter of 2016": the unit of the current period in that year
 	var unit Granularity
-	if h := list[0].i; h >= 3 && s.is(h-1, "of") && s.isAny(h-3, "same", "corresponding") {
+	if h := list[0].i; h >= 3 && s.is(h-1, wOf) && s.isAny(h-3, wSame, wCorresponding) {
 		unit, _ = s.unitAt(h - 2)
 	}
 	for n, d := range idx {
@@ -608,7 +608,7 @@ func (s *sentence) closing(k int) int {
 // partIntro reports whether the words ending at k open the parts of a
 // total: "including", "among them", "among whom", "of whom".
 func (s *sentence) partIntro(k int) bool {
-	return s.is(k, "including") || s.isAny(k, "them", "whom") && s.isAny(k-1, "among", "of")
+	return s.is(k, wIncluding) || s.isAny(k, wThem, wWhom) && s.isAny(k-1, wAmong, wOf)
 }
 
 // hasEndingAt reports a phrase of kind k ending right before token i.

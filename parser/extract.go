@@ -302,7 +302,7 @@ func (s *sentence) updateState(st *docState) {
 		// a range moves the period in view only when it opens the text
 		// ("The first eight months of 2023 were the bloodiest ...")
 		opening := st.main == nil && pm.kind == pmNormal && s.start < openingBytes
-		if p.Granularity == Range && !fiscal && !opening || incident || s.is(pm.j, "alone") {
+		if p.Granularity == Range && !fiscal && !opening || incident || s.is(pm.j, wAlone) {
 			continue // "the second quarter alone": a part, not the subject
 		}
 		if pm.kind == pmCurrent && st.cur != nil && *st.cur != p && !p.Start.After(st.cur.Start) && !p.End.Before(st.cur.End) {

@@ -5,10 +5,6 @@ import (
 	"time"
 )
 
-// grammarWords are words the code's grammar refers to; they get vocabulary
-// ids so that token comparisons are integer comparisons.
-var grammarWords = []string{"followed", "bordering", "s", "including", "tally", "count", "numbers", "saw", "hit", "figure", "figures", "much", "fiscal", "financial", "fy", "outgoing", "province", "region", "state", "territory", "because", "full", "whole", "entire", "took", "place", "occurred", "happened", "times", "struck", "beginning", "start", "alone", "averaged", "lost", "suffered", "though", "although", "corresponding", "month", "months", "year", "years", "quarter", "quarters", "half", "halves", "of", "the", "this", "that", "last", "past", "previous", "preceding", "current", "before", "earlier", "ago", "in", "during", "for", "over", "period", "between", "and", "to", "from", "a", "an", "same", "one", "calendar", "so", "far", "q1", "q2", "q3", "q4", "h1", "h2", "whom", "them", "which", "out", "among", "being", "were", "was", "are", "is", "had", "have", "has", "been", "got", "also", "more", "while", "whereas", "but", "with", "each", "level", "levels", "by", "on", "at", "across", "since", "than", "as", "after", "when", "who", "it", "further", "another", "first", "second", "third", "fourth", "six", "three", "nine", "eleven", "twelve", "under", "through", "till", "until", "up", "within", "into", "or", "other", "others", "its", "their", "all", "both", "number", "numbered", "totalled", "totaled", "stood", "came", "put", "reached", "reaching", "rose", "fell", "climbed", "dropped", "stayed", "remained", "went", "jumped", "declined", "surged", "increased", "decreased", "people", "they", "these", "those", "there", "where", "what", "not", "no", "any", "single", "only", "least", "most", "monthly", "annual", "quarterly", "yearly", "fiscal", "weeks", "days", "week", "day", "decade", "opening", "closing", "final", "latter", "former", "then", "thus", "so-far", "year-to-date", "ytd", "up", "down", "against", "compared", "recorded", "reported", "many", "some", "several", "erstwhile", "merged", "mostly", "mainly", "largely", "worst", "best", "particularly", "especially", "states", "provinces", "districts", "countries", "regions", "areas", "cities", "counties", "lgas", "began", "started", "begun", "launched", "erupted", "witnessed", "registered", "experienced", "his", "her", "sustained", "incurred"}
-
 // periodStarters are the words a period expression can begin with (besides
 // numbers, months and ordinals).
 var periodStarters = []string{"fiscal", "financial", "fy", "full", "whole", "entire", "between", "from", "the", "a", "this", "that", "last", "past", "previous", "preceding", "current", "same", "corresponding", "month", "quarter", "year", "period", "half", "q1", "q2", "q3", "q4", "h1", "h2"}
@@ -30,7 +26,7 @@ func (s *sentence) findPeriods(st *docState) {
 		for k := pm.i; k < pm.j; k++ {
 			s.covered[k] = true
 		}
-		if (pm.kind == pmNormal || pm.kind == pmCurrent) && pm.i >= 2 && s.is(pm.i-1, "of") && s.isAny(pm.i-2, "month", "months", "quarter", "year", "week", "day") {
+		if (pm.kind == pmNormal || pm.kind == pmCurrent) && pm.i >= 2 && s.is(pm.i-1, wOf) && s.isAny(pm.i-2, wMonth, wMonths, wQuarter, wYear, wWeek, wDay) {
 			pm.kind = pmFrame // "the bloodiest month of the first quarter of 2016"
 		}
 		if ytd, ok := s.sinceToDate(pm, st); ok {
@@ -39,13 +35,13 @@ func (s *sentence) findPeriods(st *docState) {
 			if s.referenceBefore(pm.i) {
 				pm.kind = pmReference
 			}
-			if len(s.periods) > 0 && s.is(pm.i-1, "of") {
+			if len(s.periods) > 0 && s.is(pm.i-1, wOf) {
 				if prev := s.periods[len(s.periods)-1]; prev.j == pm.i-1 && prev.kind == pmReference {
 					pm.kind = pmReference // "the same quarter of 2016"
 				}
 			}
 			// "the same quarter of 2016 and 2017": the second year is a frame too
-			if len(s.periods) > 0 && s.isAny(pm.i-1, "and") {
+			if len(s.periods) > 0 && s.isAny(pm.i-1, wAnd) {
 				if prev := s.periods[len(s.periods)-1]; prev.j == pm.i-1 && (prev.kind == pmFrame || prev.kind == pmReference) {
 					pm.kind = prev.kind
 				}
@@ -73,15 +69,15 @@ func (s *sentence) sinceToDate(pm periodMention, st *docState) (periodMention, b
 	k := pm.i - 1
 	start, year := -1, st.pub.Year()
 	switch {
-	case s.is(k, "in") && s.isAny(k-1, "began", "started", "begun", "launched", "erupted") && s.sinceWithin(k-2, 5) && pm.valid && pm.p.Granularity == Month:
+	case s.is(k, wIn) && s.isAny(k-1, wBegan, wStarted, wBegun, wLaunched, wErupted) && s.sinceWithin(k-2, 5) && pm.valid && pm.p.Granularity == Month:
 		// "killed since the offensive began in August 2022": to date
 		start, year = int(pm.p.Start.Month()), pm.p.Start.Year()
-	case s.is(k, "since") && (pm.valid || pm.kind == pmDay && !pm.p.Start.IsZero()) && pm.p.Granularity == Month:
+	case s.is(k, wSince) && (pm.valid || pm.kind == pmDay && !pm.p.Start.IsZero()) && pm.p.Granularity == Month:
 		start = int(pm.p.Start.Month())
 		if pm.p.Start.Year() != st.pub.Year() {
 			return pm, false
 		}
-	case s.is(k, "of") && s.isAny(k-1, "beginning", "start") && s.is(k-2, "the") && s.is(k-3, "since") && !pm.valid && pm.unit == Year:
+	case s.is(k, wOf) && s.isAny(k-1, wBeginning, wStart) && s.is(k-2, wThe) && s.is(k-3, wSince) && !pm.valid && pm.unit == Year:
 		start = 1
 		pm.i = k - 3
 	default:
@@ -159,9 +155,9 @@ func (s *sentence) fiscalYear(i int, st *docState) (periodMention, bool) {
 			pm.j, pm.p = i+1, fyOf(y)
 			return pm, true
 		}
-	case s.isAny(i, "fy", "fiscal", "financial"):
+	case s.isAny(i, wFy, wFiscal, wFinancial):
 		k := i + 1
-		if s.is(k, "year") {
+		if s.is(k, wYear) {
 			k++
 		}
 		if k < len(s.toks) {
@@ -170,16 +166,16 @@ func (s *sentence) fiscalYear(i int, st *docState) (periodMention, bool) {
 				return pm, true
 			}
 		}
-	case s.isAny(i, "the", "this", "last") && (s.isAny(i+1, "fiscal", "financial") || s.isAny(i+1, "current", "previous", "last", "outgoing") && s.isAny(i+2, "fiscal", "financial")):
+	case s.isAny(i, wThe, wThis, wLast) && (s.isAny(i+1, wFiscal, wFinancial) || s.isAny(i+1, wCurrent, wPrevious, wLast, wOutgoing) && s.isAny(i+2, wFiscal, wFinancial)):
 		k, rel := i+1, 0
 		switch {
-		case s.is(i, "last") || s.isAny(k, "previous", "last"):
+		case s.is(i, wLast) || s.isAny(k, wPrevious, wLast):
 			rel = -1
 		}
-		if s.isAny(k, "current", "previous", "last", "outgoing") {
+		if s.isAny(k, wCurrent, wPrevious, wLast, wOutgoing) {
 			k++
 		}
-		if !s.is(k+1, "year") {
+		if !s.is(k+1, wYear) {
 			return pm, false
 		}
 		if k+2 < len(s.toks) {
@@ -196,7 +192,7 @@ func (s *sentence) fiscalYear(i int, st *docState) (periodMention, bool) {
 		}
 		if c := st.cur; c != nil && c.Granularity == Range && int(c.Start.Month()) == start && monthsBetween(c.Start, c.End) == 12 {
 			y = c.End.Year() // the fiscal year the text is about
-		} else if rel == 0 && !s.isAny(i+1, "current") && !s.is(i, "this") {
+		} else if rel == 0 && !s.isAny(i+1, wCurrent) && !s.is(i, wThis) {
 			y-- // "the fiscal year": the last one completed
 		}
 		pm.j, pm.p = k+2, fyOf(y+rel)
@@ -336,20 +332,20 @@ func (s *sentence) yearRef(i int, st *docState) (int, int, bool) {
 		return y, 1, true
 	}
 	k := i
-	if s.isAny(k, "the") {
+	if s.isAny(k, wThe) {
 		k++
 	}
-	if s.isAny(k, "calendar") {
+	if s.isAny(k, wCalendar) {
 		k++
 	}
 	switch {
-	case s.is(k, "year") && (k == i+1 || k == i+2):
+	case s.is(k, wYear) && (k == i+1 || k == i+2):
 		return st.currentYear(), k + 1 - i, true
-	case s.isAny(k, "this", "current") && s.is(k+1, "year"):
+	case s.isAny(k, wThis, wCurrent) && s.is(k+1, wYear):
 		return st.currentYear(), k + 2 - i, true
-	case s.is(k, "last") && s.is(k+1, "year") && k == i:
+	case s.is(k, wLast) && s.is(k+1, wYear) && k == i:
 		return st.pub.Year() - 1, 2, true
-	case s.isAny(k, "previous", "preceding") && s.is(k+1, "year"):
+	case s.isAny(k, wPrevious, wPreceding) && s.is(k+1, wYear):
 		return st.currentYear() - 1, k + 2 - i, true
 	}
 	return 0, 0, false
@@ -357,15 +353,15 @@ func (s *sentence) yearRef(i int, st *docState) (int, int, bool) {
 
 func (s *sentence) unitAt(i int) (Granularity, bool) {
 	switch {
-	case s.isAny(i, "month"):
+	case s.isAny(i, wMonth):
 		return Month, true
-	case s.isAny(i, "quarter"):
+	case s.isAny(i, wQuarter):
 		return Quarter, true
-	case s.isAny(i, "half"):
+	case s.isAny(i, wHalf):
 		return Half, true
-	case s.isAny(i, "year"):
+	case s.isAny(i, wYear):
 		return Year, true
-	case s.isAny(i, "period"):
+	case s.isAny(i, wPeriod):
 		return "", true
 	}
 	return "", false
@@ -385,14 +381,14 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 		}
 	}
 	// range of months: "between July and September 2016", "from July to September"
-	if s.isAny(i, "between", "from") {
+	if s.isAny(i, wBetween, wFrom) {
 		if m1, ok := s.monthAt(i + 1); ok {
 			j := i + 2
 			y1, hasY1 := s.yearAt(j)
 			if hasY1 {
 				j++
 			}
-			if s.isAny(j, "and", "to") || s.isPunct(j, '-') {
+			if s.isAny(j, wAnd, wTo) || s.isPunct(j, '-') {
 				if m2, ok := s.monthAt(j + 1); ok && !s.dayNum(j+2) && !s.dayNum(i+2) {
 					j += 2
 					y2, hasY2 := s.yearAt(j)
@@ -427,7 +423,7 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 			if m1 > m2 {
 				y1--
 			}
-			if s.is(j, "period") {
+			if s.is(j, wPeriod) {
 				j++
 			}
 			pm.j, pm.p = j, spanPeriod(y1, m1, y2, m2)
@@ -437,7 +433,7 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 	// month [day] [year] / month this year / month of last year
 	if m, ok := s.monthAt(i); ok {
 		// "in May and June": two consecutive months together
-		if s.is(i+1, "and") {
+		if s.is(i+1, wAnd) {
 			if m2, ok := s.monthAt(i + 2); ok && m2 == m+1 && !s.dayNum(i+3) {
 				j := i + 3
 				y, hasY := s.yearAt(j)
@@ -468,10 +464,10 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 			}
 		}
 		k := j
-		if s.is(k, "of") {
+		if s.is(k, wOf) {
 			k++
 		}
-		if s.isAny(k, "this", "last", "the") {
+		if s.isAny(k, wThis, wLast, wThe) {
 			if y, n, ok := s.yearRef(k, st); ok {
 				pm.j, pm.p = k+n, monthPeriod(y, m)
 				return pm, true
@@ -482,9 +478,9 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 	}
 	// a bare year
 	if y, ok := s.yearAt(i); ok {
-		afterPrep := s.isAny(i-1, "in", "during", "for", "since", "of", "by", "until", "through", "throughout")
+		afterPrep := s.isAny(i-1, wIn, wDuring, wFor, wSince, wOf, wBy, wUntil, wThrough, wThroughout)
 		// "the 2008 toll", "2019's final quarter"
-		if s.isPunct(i+1, '\'') && s.is(i+2, "s") {
+		if s.isPunct(i+1, '\'') && s.is(i+2, wS) {
 			if t, ok := s.has(i+3, kOrdinal); ok && t.n == 1 {
 				if g, ok := s.unitAt(i + 4); ok && g != "" && g != Year {
 					idx := int(t.num)
@@ -498,14 +494,14 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 				}
 			}
 		}
-		yearNoun := s.isAny(i+1, "toll", "tolls", "total", "figure", "figures", "tally", "level", "levels")
+		yearNoun := s.isAny(i+1, wToll, wTolls, wTotal, wFigure, wFigures, wTally, wLevel, wLevels)
 		if (s.countNounAt(i+1) && !afterPrep && !yearNoun) || s.isPunct(i+1, '%') {
 			return pm, false // "killed 1987 militants", not "in 2019 SFs arrested"
 		}
 		pm.j, pm.p = i+1, unitPeriod(Year, y, 1)
-		if s.isAny(i+1, "level", "levels") {
+		if s.isAny(i+1, wLevel, wLevels) {
 			pm.kind = pmReference // "below the 2019 level"
-		} else if i >= 2 && s.is(i-1, "of") && s.isAny(i-2, "month", "months", "year") {
+		} else if i >= 2 && s.is(i-1, wOf) && s.isAny(i-2, wMonth, wMonths, wYear) {
 			pm.kind = pmFrame
 		}
 		return pm, true
@@ -521,12 +517,12 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 	}
 	// Q3 2025, H1 2023
 	if tk.kind == tWord {
-		for q, w := range []string{"q1", "q2", "q3", "q4"} {
+		for q, w := range []wordID{wQ1, wQ2, wQ3, wQ4} {
 			if s.is(i, w) {
 				return s.withYear(pm, i+1, Quarter, q+1, st), true
 			}
 		}
-		for h, w := range []string{"h1", "h2"} {
+		for h, w := range []wordID{wH1, wH2} {
 			if s.is(i, w) {
 				return s.withYear(pm, i+1, Half, h+1, st), true
 			}
@@ -537,7 +533,7 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 
 // withYear completes "Q3" with an optional year ("Q3 2025", "Q3 of 2025").
 func (s *sentence) withYear(pm periodMention, j int, g Granularity, idx int, st *docState) periodMention {
-	if s.is(j, "of") {
+	if s.is(j, wOf) {
 		if y, n, ok := s.yearRef(j+1, st); ok {
 			pm.j, pm.p = j+1+n, unitPeriod(g, y, idx)
 			return pm
@@ -557,11 +553,11 @@ func (s *sentence) withYear(pm periodMention, j int, g Granularity, idx int, st 
 func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 	pm := periodMention{i: i, kind: pmNormal, valid: true}
 	k := i
-	if s.isAny(k, "the", "a") {
+	if s.isAny(k, wThe, wA) {
 		k++
 	}
 	// "the year 2009": the year named
-	if s.is(k, "year") {
+	if s.is(k, wYear) {
 		if y, ok := s.yearAt(k + 1); ok {
 			pm.j, pm.p = k+2, unitPeriod(Year, y, 1)
 			return pm, true
@@ -569,14 +565,14 @@ func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 	}
 	// ordinal + unit: "the third quarter (of 2025)", "the 7th month of the year"
 	ord, isOrd := int64(0), false
-	if t, ok := s.has(k, kOrdinal); ok && t.n == 1 && !(t.num == -1 && s.isAny(k+1, "month", "year", "quarter", "half", "period") && !s.is(k+2, "of")) {
+	if t, ok := s.has(k, kOrdinal); ok && t.n == 1 && !(t.num == -1 && s.isAny(k+1, wMonth, wYear, wQuarter, wHalf, wPeriod) && !s.is(k+2, wOf)) {
 		ord, isOrd = t.num, true
 	} else if k < len(s.toks) && s.toks[k].kind == tNum && s.toks[k].suffix == 'o' && s.toks[k].val <= 12 {
 		ord, isOrd = s.toks[k].val, true
 	}
 	if isOrd {
 		// "the first nine months of 2023"
-		if n, nn, ok := s.smallNumber(k + 1); ok && s.is(k+1+nn, "months") && ord == 1 {
+		if n, nn, ok := s.smallNumber(k + 1); ok && s.is(k+1+nn, wMonths) && ord == 1 {
 			j := k + 1 + nn + 1
 			y, yn, ok := s.ofYear(j, st)
 			if ok {
@@ -588,7 +584,7 @@ func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 			return pm, true
 		}
 		// "the last three months of 2020": the year's closing months
-		if n, nn, ok := s.smallNumber(k + 1); ok && s.is(k+1+nn, "months") && ord == -1 && n >= 1 && n <= 12 {
+		if n, nn, ok := s.smallNumber(k + 1); ok && s.is(k+1+nn, wMonths) && ord == -1 && n >= 1 && n <= 12 {
 			j := k + 1 + nn + 1
 			if y, yn, ok := s.ofYear(j, st); ok {
 				pm.j, pm.p = j+yn, spanPeriod(y, 13-int(n), y, 12)
@@ -621,32 +617,32 @@ func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 		}
 	}
 	// relative: last/past/previous/preceding/this/current + unit
-	if s.is(k, "one") && s.is(i, "this") {
+	if s.is(k, wOne) && s.is(i, wThis) {
 		pm.j, pm.kind, pm.valid = k+1, pmCurrent, false
 		return pm, true
 	}
-	if s.is(i, "this") && s.is(i+1, "one") {
+	if s.is(i, wThis) && s.is(i+1, wOne) {
 		pm.j, pm.kind, pm.valid = i+2, pmCurrent, false
 		return pm, true
 	}
-	if s.is(i, "the") && s.isAny(i+1, "full", "whole", "entire") {
-		if s.is(i+2, "of") { // "the whole of 2023"
+	if s.is(i, wThe) && s.isAny(i+1, wFull, wWhole, wEntire) {
+		if s.is(i+2, wOf) { // "the whole of 2023"
 			if y, ok := s.yearAt(i + 3); ok {
 				pm.j, pm.p = i+4, unitPeriod(Year, y, 1)
 				return pm, true
 			}
 		}
-		if s.isAny(i+2, "year") { // "for the full year"
+		if s.isAny(i+2, wYear) { // "for the full year"
 			pm.j, pm.kind, pm.valid, pm.unit = i+3, pmCurrent, false, Year
 			return pm, true
 		}
 	}
-	if s.is(i, "a") && s.isAny(i+1, "quarter", "half") && s.is(i+2, "of") {
+	if s.is(i, wA) && s.isAny(i+1, wQuarter, wHalf) && s.is(i+2, wOf) {
 		return pm, false // "a quarter of casualties"
 	}
 	// "the preceding three months": the quarter (half, year) before
-	if k == i+1 && s.isAny(k, "previous", "preceding") {
-		if n, nn, ok := s.smallNumber(k + 1); ok && s.is(k+1+nn, "months") {
+	if k == i+1 && s.isAny(k, wPrevious, wPreceding) {
+		if n, nn, ok := s.smallNumber(k + 1); ok && s.is(k+1+nn, wMonths) {
 			if g, ok := map[int64]Granularity{3: Quarter, 6: Half, 12: Year}[n]; ok {
 				pm.j, pm.kind, pm.valid, pm.unit, pm.rel = k+2+nn, pmCurrent, false, g, -1
 				return pm, true
@@ -654,17 +650,17 @@ func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 		}
 	}
 	switch {
-	case s.is(i, "a") && k == i+1 && !s.isAny(k+1, "earlier", "before", "ago"):
+	case s.is(i, wA) && k == i+1 && !s.isAny(k+1, wEarlier, wBefore, wAgo):
 		return pm, false // "in over a year": a duration
-	case s.isAny(k, "last", "past", "previous", "preceding", "this", "current", "that", "same", "corresponding") || (k > i && s.isAny(k, "month", "quarter", "year", "period", "half")):
+	case s.isAny(k, wLast, wPast, wPrevious, wPreceding, wThis, wCurrent, wThat, wSame, wCorresponding) || (k > i && s.isAny(k, wMonth, wQuarter, wYear, wPeriod, wHalf)):
 		word := k
 		u := k
-		if !s.isAny(k, "month", "quarter", "year", "period", "half") {
+		if !s.isAny(k, wMonth, wQuarter, wYear, wPeriod, wHalf) {
 			u = k + 1
 		}
 		// "the past six months"
-		if s.isAny(word, "past", "last") {
-			if n, nn, ok := s.smallNumber(k + 1); ok && s.isAny(k+1+nn, "months") {
+		if s.isAny(word, wPast, wLast) {
+			if n, nn, ok := s.smallNumber(k + 1); ok && s.isAny(k+1+nn, wMonths) {
 				end := containing(Month, st.pub).Start
 				p := normalise(Period{Start: end.AddDate(0, -int(n), 0), End: end, Granularity: Range})
 				pm.j, pm.p = k+1+nn+1, p
@@ -676,28 +672,28 @@ func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 			return pm, false
 		}
 		j := u + 1
-		if s.isAny(word, "same", "corresponding") {
+		if s.isAny(word, wSame, wCorresponding) {
 			// "the same month last year": the current period a year back
 			k2 := j
-			if s.is(k2, "of") {
+			if s.is(k2, wOf) {
 				k2++
 			}
-			if s.is(k2, "last") && s.is(k2+1, "year") || s.is(k2, "the") && s.isAny(k2+1, "previous", "preceding") && s.is(k2+2, "year") || s.is(k2, "a") && s.is(k2+1, "year") && s.isAny(k2+2, "earlier", "before", "ago") {
+			if s.is(k2, wLast) && s.is(k2+1, wYear) || s.is(k2, wThe) && s.isAny(k2+1, wPrevious, wPreceding) && s.is(k2+2, wYear) || s.is(k2, wA) && s.is(k2+1, wYear) && s.isAny(k2+2, wEarlier, wBefore, wAgo) {
 				n := 2
-				if s.is(k2, "the") || s.is(k2, "a") {
+				if s.is(k2, wThe) || s.is(k2, wA) {
 					n = 3
 				}
 				pm.j, pm.kind, pm.valid, pm.unit, pm.rel = k2+n, pmCurrent, false, g, -12
 				return pm, true
 			}
-			if s.isAny(j, "in", "of") && !(s.is(j+2, "and") && s.yearAtOK(j+3)) {
+			if s.isAny(j, wIn, wOf) && !(s.is(j+2, wAnd) && s.yearAtOK(j+3)) {
 				if y, ok := s.yearAt(j + 1); ok {
 					// "the same period of 2015": the period in view, in 2015
 					pm.j, pm.kind, pm.valid, pm.unit, pm.inYear = j+2, pmCurrent, false, g, y
 					return pm, true
 				}
 			}
-			if s.isAny(j, "in", "of", "a", "last") || s.yearAtOK(j) {
+			if s.isAny(j, wIn, wOf, wA, wLast) || s.yearAtOK(j) {
 				pm.j, pm.kind, pm.valid = j, pmReference, false // "the same quarter of 2016 and 2017"
 				return pm, true
 			}
@@ -707,24 +703,24 @@ func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 		// "the month before", "a month earlier"
 		rel := 0
 		switch {
-		case s.isAny(word, "previous", "preceding"):
+		case s.isAny(word, wPrevious, wPreceding):
 			rel = -1
-		case s.isAny(j, "before", "earlier") && !s.isAny(word, "this", "current") &&
-			!(s.is(j, "before") && s.isAny(j+1, "the", "a", "an", "this", "its", "their", "his", "her")):
+		case s.isAny(j, wBefore, wEarlier) && !s.isAny(word, wThis, wCurrent) &&
+			!(s.is(j, wBefore) && s.isAny(j+1, wThe, wA, wAn, wThis, wIts, wTheir, wHis, wHer)):
 			rel = -1 // "the month before", not "this year before the attack"
 			j++
 		}
-		if s.isAny(word, "last", "past") && k == i && rel == 0 {
+		if s.isAny(word, wLast, wPast) && k == i && rel == 0 {
 			if g == "" {
 				return pm, false
 			}
 			pm.j, pm.p = j, lastComplete(g, st.pub)
-			if s.is(word, "past") && i > 0 && s.isAny(i-1, "the") {
+			if s.is(word, wPast) && i > 0 && s.isAny(i-1, wThe) {
 				pm.i = i - 1
 			}
 			return pm, true
 		}
-		if s.isAny(word, "last", "past") && k == i+1 && rel == 0 { // "the last month", "the past month"
+		if s.isAny(word, wLast, wPast) && k == i+1 && rel == 0 { // "the last month", "the past month"
 			if g == "" {
 				return pm, false
 			}
@@ -733,7 +729,7 @@ func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 		}
 		pm.j, pm.kind, pm.valid, pm.rel, pm.unit = j, pmCurrent, false, rel, g
 		return pm, true
-	case s.is(k, "one") && s.is(i, "this"):
+	case s.is(k, wOne) && s.is(i, wThis):
 		pm.j, pm.kind, pm.valid = k+1, pmCurrent, false
 		return pm, true
 	}
@@ -741,13 +737,13 @@ func (s *sentence) phrasePeriod(i int, st *docState) (periodMention, bool) {
 }
 
 func (s *sentence) wordAt(i int) bool {
-	return i < len(s.toks) && s.toks[i].kind == tWord && !s.isAny(i, "and", "or", "to", "in", "of", "than", "against")
+	return i < len(s.toks) && s.toks[i].kind == tWord && !s.isAny(i, wAnd, wOr, wTo, wIn, wOf, wThan, wAgainst)
 }
 
 // ofYear reads "of 2023", "of the year", "of this year", "of last year",
 // "(2019)" after a unit.
 func (s *sentence) ofYear(j int, st *docState) (int, int, bool) {
-	if s.is(j, "of") {
+	if s.is(j, wOf) {
 		if y, n, ok := s.yearRef(j+1, st); ok {
 			return y, n + 1, true
 		}
@@ -755,7 +751,7 @@ func (s *sentence) ofYear(j int, st *docState) (int, int, bool) {
 	if y, ok := s.yearAt(j); ok {
 		return y, 1, true
 	}
-	if s.isAny(j, "this", "last") {
+	if s.isAny(j, wThis, wLast) {
 		if y, n, ok := s.yearRef(j, st); ok {
 			return y, n, true
 		}
@@ -814,8 +810,8 @@ func (s *sentence) yearInView(st *docState) int {
 // Nations said on Wednesday", "a report released on Tuesday".
 func (s *sentence) reportDate(pm periodMention) bool {
 	k := pm.i
-	if !s.is(k, "on") {
-		if !s.is(k-1, "on") {
+	if !s.is(k, wOn) {
+		if !s.is(k-1, wOn) {
 			return false
 		}
 		k--
@@ -827,7 +823,7 @@ func (s *sentence) reportDate(pm periodMention) bool {
 // sinceWithin reports "since" at most n tokens back from k.
 func (s *sentence) sinceWithin(k, n int) bool {
 	for j := k; j >= 0 && j > k-n; j-- {
-		if s.is(j, "since") {
+		if s.is(j, wSince) {
 			return true
 		}
 		if s.toks[j].kind == tPunct {

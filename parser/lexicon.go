@@ -178,6 +178,12 @@ func LoadLexicon(fsys fs.FS) (*Lexicon, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lexicon: %w", err)
 	}
+	// The grammar words take the first ids, so that wordID constants are
+	// their vocabulary ids.
+	for id, w := range grammarWords {
+		lx.vocab[w] = int32(id)
+		lx.words = append(lx.words, w)
+	}
 	var lf lexiconFile
 	dec := yaml.NewDecoder(strings.NewReader(string(raw)))
 	dec.KnownFields(true)
@@ -187,12 +193,7 @@ func LoadLexicon(fsys fs.FS) (*Lexicon, error) {
 	if err := lx.addLexicon(&lf); err != nil {
 		return nil, fmt.Errorf("lexicon: data/lexicon.yaml: %w", err)
 	}
-	for _, w := range grammarWords {
-		if _, ok := lx.vocab[w]; !ok {
-			lx.vocab[w] = int32(len(lx.vocab))
-			lx.words = append(lx.words, w)
-		}
-	}
+
 	lx.starts = make([]bool, len(lx.words))
 	for _, w := range periodStarters {
 		if id, ok := lx.vocab[w]; ok {

@@ -24,13 +24,13 @@ func (s *sentence) markComparisons() {
 		}
 		// "over" and "on" compare only before a period ("over January",
 		// "on the previous month")
-		if s.isAny(i, "over", "on") && t.n == 1 {
+		if s.isAny(i, wOver, wOn) && t.n == 1 {
 			pm, ok := s.periodStarting(i + 1)
-			if !ok || !pm.valid && pm.rel == 0 || i == 0 || s.isPunct(i-1) || s.is(i+1, "the") && s.isAny(i+2, "past", "last") {
+			if !ok || !pm.valid && pm.rel == 0 || i == 0 || s.isPunct(i-1) || s.is(i+1, wThe) && s.isAny(i+2, wPast, wLast) {
 				continue // "over the past six months" is a duration
 			}
 		}
-		isFrom := s.is(i+t.n-1, "from")
+		isFrom := s.is(i+t.n-1, wFrom)
 		if t.n == 1 && isFrom && !s.isNumberStart(i+1) && !s.hasAt(i+1, kQualifier) {
 			if _, ok := s.periodStarting(i + 1); !ok {
 				continue // "fatalities from organized violence"
@@ -57,10 +57,10 @@ func (s *sentence) markComparisons() {
 			if s.isPunct(j, ',') && !isFrom && s.isNumberStart(i+t.n) && s.isNumberStart(j+1) {
 				continue // "against 220 militants, 83 personnel and 54 civilians in 2017": one list
 			}
-			if s.isPunct(j, ',', ';', ':', '-') || s.isAny(j, "while", "whereas", "but") {
+			if s.isPunct(j, ',', ';', ':', '-') || s.isAny(j, wWhile, wWhereas, wBut) {
 				break
 			}
-			if isFrom && s.is(j, "to") && !s.covered[j] {
+			if isFrom && s.is(j, wTo) && !s.covered[j] {
 				break
 			}
 			if _, ok := s.has(j, kComparison); ok && j > i+t.n {
@@ -71,9 +71,9 @@ func (s *sentence) markComparisons() {
 			s.cmpSpan[k] = 1
 			s.cmpID[k] = id
 		}
-		if isFrom && j < n && s.is(j, "to") {
+		if isFrom && j < n && s.is(j, wTo) {
 			k := j + 1
-			for ; k < n && !s.isPunct(k, ',', ';', ':', '-', ')') && !s.isAny(k, "while", "whereas", "but", "and"); k++ {
+			for ; k < n && !s.isPunct(k, ',', ';', ':', '-', ')') && !s.isAny(k, wWhile, wWhereas, wBut, wAnd); k++ {
 				s.cmpSpan[k] = 2
 			}
 		}
@@ -175,7 +175,7 @@ func (s *sentence) findRegions(st *docState) {
 		if !found {
 			continue
 		}
-		if best.kind == kAnaphor && s.is(i, "there") && s.isAny(i+1, "were", "was", "is", "are", "have", "has", "had") {
+		if best.kind == kAnaphor && s.is(i, wThere) && s.isAny(i+1, wWere, wWas, wIs, wAre, wHave, wHas, wHad) {
 			continue // existential "there were 12 attacks"
 		}
 		if (i == 0 || i <= 2 && s.capsBefore(i)) && best.kind != kAnaphor && (s.isPunct(i+best.n, ':') && !s.isNumberStart(i+best.n+1) || s.isPunct(i+best.n, ',') && (s.dateAfter(i+best.n+1) || s.allCaps(i)) || s.isPunct(i+best.n, '-') && s.allCaps(i)) {
@@ -202,7 +202,7 @@ func (s *sentence) findRegions(st *docState) {
 		if best.kind == kRegion || best.kind == kCountry || best.kind == kBlockedPlace {
 			if _, _, ok := s.endsAt(i, kRegionNegator); ok {
 				rm.negated = true
-			} else if i >= 2 && s.is(i-1, "the") {
+			} else if i >= 2 && s.is(i-1, wThe) {
 				if _, _, ok := s.endsAt(i-1, kRegionNegator); ok {
 					rm.negated = true
 				}
@@ -216,7 +216,7 @@ func (s *sentence) findRegions(st *docState) {
 					rm.included = true
 					break
 				}
-				if !s.isAny(k-1, "the", "its", "former", "erstwhile", "merged") {
+				if !s.isAny(k-1, wThe, wIts, wFormer, wErstwhile, wMerged) {
 					break
 				}
 			}
@@ -267,7 +267,7 @@ func (s *sentence) findNumbers() {
 			nm.skip = tk.decimal || tk.suffix != 0
 			ok = true
 		case tk.kind != tWord:
-		case s.kmask[i]&(1<<kNumPhrase|1<<kNumberWord|1<<kSameNumber) == 0 && !tk.dash && !s.isAny(i, "a", "an"):
+		case s.kmask[i]&(1<<kNumPhrase|1<<kNumberWord|1<<kSameNumber) == 0 && !tk.dash && !s.isAny(i, wA, wAn):
 		default:
 			if t, has := s.has(i, kNumPhrase); has {
 				// "a hundred and ..." continues as words
@@ -296,7 +296,7 @@ func (s *sentence) findNumbers() {
 			nm.qual = q.str
 		} else {
 			nm.qual = "exact"
-			if len(s.nums) > 0 && s.is(nm.i-1, "and") {
+			if len(s.nums) > 0 && s.is(nm.i-1, wAnd) {
 				prev := s.nums[len(s.nums)-1]
 				if prev.qual != "exact" && nm.i-1-prev.j <= 2 && s.onlyWords(prev.j, nm.i-1) {
 					nm.qual = prev.qual
@@ -311,7 +311,7 @@ func (s *sentence) findNumbers() {
 // coordinatedOne reports an "a"/"an" that counts one person in a list of
 // counts: "two soldiers and a policeman were killed".
 func (s *sentence) coordinatedOne(i int) bool {
-	if !s.isAny(i, "a", "an") || !s.is(i-1, "and") || !s.hasAt(i+1, kCategory) {
+	if !s.isAny(i, wA, wAn) || !s.is(i-1, wAnd) || !s.hasAt(i+1, kCategory) {
 		return false
 	}
 	c, _ := s.has(i+1, kCategory)
@@ -338,7 +338,7 @@ func (s *sentence) wordNumber(i int) (int64, int, bool) {
 	var total, cur int64
 	j := i
 	seen := false
-	if s.is(j, "a") {
+	if s.is(j, wA) {
 		if t, ok := s.has(j+1, kNumberWord); ok && t.str == "scale" {
 			cur = 1
 			j++
@@ -351,7 +351,7 @@ func (s *sentence) wordNumber(i int) (int64, int, bool) {
 		if tk.kind != tWord {
 			break
 		}
-		if s.is(j, "and") && seen {
+		if s.is(j, wAnd) && seen {
 			if t, ok := s.numberWordValue(j + 1); ok && t.str != "scale" && (cur >= 100 || total >= 1000) {
 				j++
 				continue

@@ -101,17 +101,18 @@ func (s *sentence) isPunct(i int, ps ...byte) bool {
 }
 
 // is reports whether token i is the grammar word w.
-func (s *sentence) is(i int, w string) bool {
+func (s *sentence) is(i int, w wordID) bool {
+	return i >= 0 && i < len(s.toks) && s.toks[i].id == int32(w)
+}
+
+// isAny reports whether token i is one of the grammar words ws.
+func (s *sentence) isAny(i int, ws ...wordID) bool {
 	if i < 0 || i >= len(s.toks) {
 		return false
 	}
 	id := s.toks[i].id
-	return id >= 0 && s.lx.words[id] == w
-}
-
-func (s *sentence) isAny(i int, ws ...string) bool {
 	for _, w := range ws {
-		if s.is(i, w) {
+		if id == int32(w) {
 			return true
 		}
 	}
@@ -270,10 +271,10 @@ func (s *sentence) structure() {
 		} else if id := tk.id; id >= 0 && int(id) < len(s.lx.conj) && s.lx.conj[id] {
 			u++
 		} else if i > 0 && s.toks[i-1].kind == tPunct && s.toks[i-1].punct == ',' && tk.kind == tWord &&
-			(s.isAny(i, "because", "after", "where") || s.is(i, "as") && !s.isAny(i+1, "against", "well", "many", "much", "compared")) {
+			(s.isAny(i, wBecause, wAfter, wWhere) || s.is(i, wAs) && !s.isAny(i+1, wAgainst, wWell, wMany, wMuch, wCompared)) {
 			u++ // ", as armed groups clashed ...": a clause of its own
 		} else if i > 0 && s.toks[i-1].kind == tPunct && s.toks[i-1].punct == ',' &&
-			(s.isAny(i, "many", "most", "some", "several") && s.is(i+1, "of") && s.isAny(i+2, "them", "whom") || s.isAny(i, "mostly", "mainly", "largely")) {
+			(s.isAny(i, wMany, wMost, wSome, wSeveral) && s.is(i+1, wOf) && s.isAny(i+2, wThem, wWhom) || s.isAny(i, wMostly, wMainly, wLargely)) {
 			u++ // "282 deaths, many of them in the January 30 bombing", "six militants, mostly would-be suicide bombers": an aside on a part
 		}
 		s.clause[i] = c
@@ -333,7 +334,7 @@ func resizeB(a []bool, n int) []bool {
 // attacks, not the sectarian ones.
 func (s *sentence) generalTypes() {
 	for i := 2; i < len(s.toks); i++ {
-		if s.kmask[i]&(1<<kRestrictor) == 0 || !s.isAny(i-1, "and", "or") {
+		if s.kmask[i]&(1<<kRestrictor) == 0 || !s.isAny(i-1, wAnd, wOr) {
 			continue
 		}
 		if s.hasAt(i-2, kCategory) || s.hasAt(i-2, kCategoryAdj) {
