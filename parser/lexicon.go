@@ -80,6 +80,7 @@ type node struct {
 // Lexicon is the parser's vocabulary, loaded from the embedded data files.
 type Lexicon struct {
 	vocab         map[string]int32
+	table         *vocabTable // vocab for lookups of text tokens
 	words         []string // id -> word
 	starts        []bool   // id -> the word can start a period expression
 	conj          []bool   // id -> the word opens a sub-clause ("while", "but")
@@ -229,6 +230,7 @@ func LoadLexicon(fsys fs.FS) (*Lexicon, error) {
 			lx.punct[c] = id
 		}
 	}
+	lx.table = newVocabTable(lx.words)
 	lx.first = make([]*node, len(lx.words))
 	for id, nd := range lx.root.next {
 		lx.first[id] = nd

@@ -153,16 +153,14 @@ func (s *sentence) analyse(lx *Lexicon, text string, start, end int, st *docStat
 		}
 		numeric = numeric || tk.dash // "forty-four"
 		w := text[tk.start:tk.end]
-		if tk.kind == tWord && plainLower(w) {
-			if id, ok := lx.vocab[w]; ok { // no copy needed
-				tk.id = id
+		if tk.kind == tWord {
+			if h, ok := plainHash(w); ok {
+				tk.id, _ = lx.table.lookup(w, h)
+				continue
 			}
-			continue
 		}
 		buf = tk.norm(text, buf[:0])
-		if id, ok := lx.vocab[string(buf)]; ok {
-			tk.id = id
-		}
+		tk.id, _ = lx.table.lookup(string(buf), foldHash(string(buf)))
 	}
 	s.match()
 	s.structure()
