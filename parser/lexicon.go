@@ -81,10 +81,10 @@ type node struct {
 type Lexicon struct {
 	vocab         map[string]int32
 	table         *vocabTable // vocab for lookups of text tokens
-	words         []string // id -> word
-	starts        []bool   // id -> the word can start a period expression
-	conj          []bool   // id -> the word opens a sub-clause ("while", "but")
-	first         []*node  // id -> trie node of phrases starting with the word
+	words         []string    // id -> word
+	starts        []bool      // id -> the word can start a period expression
+	conj          []bool      // id -> the word opens a sub-clause ("while", "but")
+	first         []*node     // id -> trie node of phrases starting with the word
 	idThe, idA    int32
 	punct         [256]int32 // vocabulary id of each punctuation character, -1 when none
 	scratch       sync.Pool  // *sentence buffers reused by Extract

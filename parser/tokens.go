@@ -75,18 +75,6 @@ var wordByte = func() (t [256]bool) {
 	return t
 }()
 
-// plainLower reports whether w is its own lookup form: lower-case ASCII
-// without apostrophes.
-func plainLower(w string) bool {
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if c >= 'A' && c <= 'Z' || c == '\'' || c >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
 // tokenize splits s into tokens (appending to dst). Offsets are relative to s.
 // Words keep inner hyphens, apostrophes, ampersands and dots ("K-P",
 // "Pakistan's", "U.S."); numbers keep thousands separators and decimals.
