@@ -1,10 +1,12 @@
 package parser
 
 import (
+	"cmp"
 	"embed"
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -73,8 +75,43 @@ type tag struct {
 
 // node is a trie node over word ids.
 type node struct {
-	next map[int32]*node
-	tags []tag
+	next  map[int32]*node // while loading
+	edges []edge          // next sorted by word id, for matching
+	tags  []tag
+}
+
+type edge struct {
+	id    int32
+	child *node
+}
+
+// child returns the node after word id, or nil.
+func (n *node) child(id int32) *node {
+	es := n.edges
+	for len(es) > 8 { // binary search down to a short run
+		m := len(es) / 2
+		if es[m].id > id {
+			es = es[:m]
+		} else {
+			es = es[m:]
+		}
+	}
+	for _, e := range es {
+		if e.id == id {
+			return e.child
+		}
+	}
+	return nil
+}
+
+// seal fills the sorted edges of n and the nodes below it.
+func (n *node) seal() {
+	n.edges = n.edges[:0]
+	for id, c := range n.next {
+		n.edges = append(n.edges, edge{id, c})
+		c.seal()
+	}
+	slices.SortFunc(n.edges, func(a, b edge) int { return cmp.Compare(a.id, b.id) })
 }
 
 // Lexicon is the parser's vocabulary, loaded from the embedded data files.
@@ -231,6 +268,7 @@ func LoadLexicon(fsys fs.FS) (*Lexicon, error) {
 		}
 	}
 	lx.table = newVocabTable(lx.words)
+	lx.root.seal()
 	lx.first = make([]*node, len(lx.words))
 	for id, nd := range lx.root.next {
 		lx.first[id] = nd

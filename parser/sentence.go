@@ -215,7 +215,7 @@ func (s *sentence) match() {
 					nx = s.lx.first[id]
 				}
 			} else {
-				nx = nd.next[id]
+				nx = nd.child(id)
 			}
 			if nx == nil {
 				break
