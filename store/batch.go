@@ -65,11 +65,7 @@ func (b *batch) run(items []Ingest, results []IngestResult) error {
 	if err := b.insertDocuments(work); err != nil {
 		return err
 	}
-	if protoJSON {
-		if err := b.insertObservationsJSON(work); err != nil {
-			return err
-		}
-	} else if err := b.insertObservations(work); err != nil {
+	if err := b.insertObservations(work); err != nil {
 		return err
 	}
 	for _, w := range work {
