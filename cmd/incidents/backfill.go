@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -25,6 +26,7 @@ type backfillOptions struct {
 	source, publisher, country, published string
 	jobs, batch                           int
 	dryRun                                bool
+	cpuProfile                            string
 }
 
 func newBackfillCmd() *cobra.Command {
@@ -45,7 +47,8 @@ A progress bar (documents, rate, ETA) is drawn when stderr is a terminal;
 otherwise a log line reports progress every 5 seconds. Ctrl-C stops
 cleanly: documents already parsed are committed and the command exits 1.
 --dry-run reads and parses without touching the store (to measure parsing
-throughput).
+throughput). --cpuprofile FILE writes a Go CPU profile of the run to FILE
+(read it with: go tool pprof bin/incidents FILE).
 
 Example:
   incidents backfill archive/picss/ --source picss --publisher PICSS --country PK
@@ -61,6 +64,7 @@ Example:
 	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "number of parsing workers")
 	f.IntVar(&o.batch, "batch-size", 1000, "documents per transaction (a transaction also commits every second)")
 	f.BoolVar(&o.dryRun, "dry-run", false, "parse without storing")
+	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (for go tool pprof)")
 	return cmd
 }
 
@@ -123,6 +127,13 @@ func runBackfill(cmd *cobra.Command, paths []string, o backfillOptions) error {
 		defer st.Close()
 		b.Store = st
 	}
+	if o.cpuProfile != "" {
+		stopProfile, err := startCPUProfile(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
+	}
 	ctx, stop := signal.NotifyContext(cmdContext(cmd), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	start := time.Now()
@@ -145,6 +156,23 @@ func runBackfill(cmd *cobra.Command, paths []string, o backfillOptions) error {
 		return fmt.Errorf("%d of %d documents failed (see the log)", stats.Failed, stats.Total)
 	}
 	return nil
+}
+
+// startCPUProfile starts writing a CPU profile to path and returns the
+// function that stops it and closes the file.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 func dryRunNote(dry bool) string {
