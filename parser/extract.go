@@ -140,9 +140,16 @@ func (lx *Lexicon) Extract(text string, ctx Context) []Figure {
 // extract runs the sentences in order; trace, when set, sees each analysed
 // sentence and the figures it gave (for debugging tests).
 func (lx *Lexicon) extract(text string, ctx Context, trace func(s *sentence, st *docState, figs []Figure)) []Figure {
+	// The scratch space of a sentence and the figure buffers are reused
+	// across calls: growing them afresh for every document costs more than
+	// parsing a short one, and their garbage is most of the collector's work.
+	sp, _ := lx.scratch.Get().(*sentence)
+	if sp == nil {
+		sp = &sentence{seen: map[figKey]int{}, dedup: map[figKey]int{}, deaths: map[figKey][]int64{}, injuries: map[figKey]bool{}}
+	}
+	defer lx.release(sp)
 	st := &docState{ctx: ctx, pub: ctx.Published, lastBy: map[Granularity]Period{}}
-	st.figs = make([]Figure, 0, 16+min(len(text)/128, 1<<16))
-	st.seen = make(map[figKey]int, cap(st.figs))
+	st.figs, st.seen = sp.figs[:0], sp.seen
 	if st.pub.IsZero() {
 		st.pub = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
@@ -154,19 +161,6 @@ func (lx *Lexicon) extract(text string, ctx Context, trace func(s *sentence, st 
 		st.publisherCategory = lx.citedPublisher(text)
 	}
 
-	// The scratch space of a sentence is reused across calls: growing its
-	// slices afresh for every document costs more than parsing a short one.
-	sp, _ := lx.scratch.Get().(*sentence)
-	if sp == nil {
-		sp = &sentence{}
-	}
-	defer func() {
-		sp.text = "" // do not keep the document alive in the pool
-		if cap(sp.spans) > 1<<16 {
-			sp.spans = nil
-		}
-		lx.scratch.Put(sp)
-	}()
 	sp.spans = sentences(text, sp.spans[:0])
 	sents := sp.spans
 	s := sp
@@ -189,14 +183,43 @@ func (lx *Lexicon) extract(text string, ctx Context, trace func(s *sentence, st 
 		// figures are unique here (docState.add); a relabelled casualties
 		// figure may now repeat a deaths one, which finish removes
 		st.relabelCasualties()
-		st.figs = dropSplitCasualties(st.figs)
-		st.figs = finish(st.figs)
+		st.figs = dropSplitCasualties(st.figs, sp.deaths, sp.injuries)
+		st.figs = finish(st.figs, sp.dedup)
 	}
-	slices.SortStableFunc(st.figs, func(a, b Figure) int { return a.Evidence.Start - b.Evidence.Start })
-	if st.figs == nil {
-		return []Figure{}
+	sp.figs = st.figs // keep a grown buffer
+	return sortedCopy(st.figs, sp)
+}
+
+// sortedCopy returns a new slice of figs in text order (stable), sorting
+// indexes rather than moving the figures themselves.
+func sortedCopy(figs []Figure, sp *sentence) []Figure {
+	order := sp.order[:0]
+	for i := range figs {
+		order = append(order, int32(i))
 	}
-	return st.figs
+	slices.SortStableFunc(order, func(a, b int32) int { return figs[a].Evidence.Start - figs[b].Evidence.Start })
+	out := make([]Figure, len(figs))
+	for i, k := range order {
+		out[i] = figs[k]
+	}
+	sp.order = order
+	return out
+}
+
+// release empties the buffers of sp, which must not keep the document
+// alive, and returns it to the pool unless a huge document grew them.
+func (lx *Lexicon) release(sp *sentence) {
+	sp.text = ""
+	clear(sp.figs[:cap(sp.figs)])
+	sp.figs = sp.figs[:0]
+	clear(sp.seen)
+	clear(sp.dedup)
+	clear(sp.deaths)
+	clear(sp.injuries)
+	if cap(sp.spans) > 1<<16 || cap(sp.figs) > 1<<14 || cap(sp.order) > 1<<14 {
+		return // let the garbage collector have it
+	}
+	lx.scratch.Put(sp)
 }
 
 func hasCasualties(figs []Figure) bool {
@@ -213,30 +236,25 @@ func hasCasualties(figs []Figure) bool {
 // killed and 610 injured"). The deaths and injuries are indexed by period,
 // category and region first, so a long text costs one pass, not a pass per
 // casualties figure.
-func dropSplitCasualties(figs []Figure) []Figure {
-	type scope struct{ period, category, region string }
-	type valued struct {
-		scope
-		value int64
-	}
-	deaths := map[scope][]int64{}
-	injuries := map[valued]bool{}
+//
+// deaths and injuries are empty maps the caller reuses; their keys are
+// figure keys without the metric.
+func dropSplitCasualties(figs []Figure, deaths map[figKey][]int64, injuries map[figKey]bool) []Figure {
 	for _, f := range figs {
-		k := scope{f.Period, f.Category, f.Region}
 		switch f.Metric {
 		case MetricDeaths:
+			k := figKey{f.Period, "", f.Category, f.Region, 0}
 			deaths[k] = append(deaths[k], f.Value)
 		case MetricInjuries:
-			injuries[valued{k, f.Value}] = true
+			injuries[figKey{f.Period, "", f.Category, f.Region, f.Value}] = true
 		}
 	}
 	out := figs[:0]
 next:
 	for _, f := range figs {
 		if f.Metric == MetricCasualties {
-			k := scope{f.Period, f.Category, f.Region}
-			for _, d := range deaths[k] {
-				if d <= f.Value && injuries[valued{k, f.Value - d}] {
+			for _, d := range deaths[figKey{f.Period, "", f.Category, f.Region, 0}] {
+				if d <= f.Value && injuries[figKey{f.Period, "", f.Category, f.Region, f.Value - d}] {
 					continue next // the total equals a deaths plus an injuries figure
 				}
 			}
@@ -357,15 +375,12 @@ func (s *sentence) updateState(st *docState) {
 	}
 }
 
-func finish(figs []Figure) []Figure {
-	type key struct {
-		period, metric, category, region string
-		value                            int64
-	}
+// finish removes repeated figures in place, keeping a stated qualifier over
+// "exact"; idx is an empty map it may use.
+func finish(figs []Figure, idx map[figKey]int) []Figure {
 	out := figs[:0]
-	idx := make(map[key]int, len(figs))
 	for _, f := range figs {
-		k := key{f.Period, f.Metric, f.Category, f.Region, f.Value}
+		k := figKey{f.Period, f.Metric, f.Category, f.Region, f.Value}
 		if i, ok := idx[k]; ok {
 			if out[i].Qualifier == "exact" && f.Qualifier != "exact" {
 				out[i].Qualifier = f.Qualifier

@@ -423,20 +423,11 @@ func (s *sentence) numberWordValue(j int) (tag, bool) {
 }
 
 func (lx *Lexicon) numberWord(w string) (tag, bool) {
-	var buf [32]byte
-	b := buf[:0]
-	for k := 0; k < len(w) && k < 32; k++ {
-		c := w[k]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
-	}
-	id, ok := lx.vocab[string(b)]
-	if !ok {
+	id, ok := lx.table.lookup(w, foldHash(w))
+	if !ok || int(id) >= len(lx.first) {
 		return tag{}, false
 	}
-	nd := lx.root.next[id]
+	nd := lx.first[id]
 	if nd == nil {
 		return tag{}, false
 	}

@@ -28,6 +28,15 @@ type sentence struct {
 	drafts  []draft  // scratch space reused across sentences
 	spans   [][2]int // the sentences of the current document
 	buf     []byte
+
+	// buffers of the document's figures (see Lexicon.extract)
+	figs  []Figure
+	seen  map[figKey]int
+	dedup map[figKey]int
+	// indexes of dropSplitCasualties
+	deaths   map[figKey][]int64
+	injuries map[figKey]bool
+	order    []int32
 }
 
 // regionMention is a place named in a sentence.
