@@ -1,7 +1,6 @@
 package parser
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -221,18 +220,23 @@ func isLetterAt(s string, i int) bool {
 
 func scanWord(s string, i int, dst *[]token) int {
 	start := i
+	dash := false // an inner hyphen ("forty-four")
 	for i < len(s) {
+		for i < len(s) && wordByte[s[i]] {
+			i++
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if isWordByte(c) {
-				i++
-				continue
-			}
 			// inner joiners: K-P, Pakistan's, U.S., J&K
 			if (c == '-' || c == '\'' || c == '.' || c == '&') && isLetterAt(s, i+1) {
+				dash = dash || c == '-'
 				i++
 				continue
 			}
+
 
 			if c == '\'' && i > start && s[i-1] == 's' { // militants'
 				i++
@@ -259,14 +263,7 @@ func scanWord(s string, i int, dst *[]token) int {
 	if i < len(s) && s[i] == '.' && i-start >= 2 && s[i-2] == '.' {
 		i++
 	}
-	tk := token{start: int32(start), end: int32(i), kind: tWord, id: -1}
-	for k := start + 1; k < i-1; k++ {
-		if s[k] == '-' {
-			tk.dash = true
-			break
-		}
-	}
-	*dst = append(*dst, tk)
+	*dst = append(*dst, token{start: int32(start), end: int32(i), kind: tWord, id: -1, dash: dash})
 	return i
 }
 
@@ -291,7 +288,7 @@ func sentences(text string, dst [][2]int) [][2]int {
 		}
 	}
 	for i := 0; i < len(text); i++ {
-		if n := strings.IndexAny(text[i:], ".!?\n"); n < 0 {
+		if n := indexStop(text[i:]); n < 0 {
 			break
 		} else if i+n-start > 4000 {
 			i = start + 4000 // runaway "sentence" (garbage, tables): cut
@@ -370,4 +367,18 @@ func isAbbrevBefore(text string, i int) bool {
 		b[k] = c
 	}
 	return abbrevs[string(b[:len(w)])]
+}
+
+// stopByte marks the bytes that may end a sentence.
+var stopByte = [256]bool{'.': true, '!': true, '?': true, '\n': true}
+
+// indexStop is strings.IndexAny(s, ".!?\n") without building the set on
+// every call.
+func indexStop(s string) int {
+	for i := 0; i < len(s); i++ {
+		if stopByte[s[i]] {
+			return i
+		}
+	}
+	return -1
 }
