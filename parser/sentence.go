@@ -251,16 +251,20 @@ func setLongest(ts []tag, t tag) []tag {
 	return append(ts, t)
 }
 
-// structure computes clauses (split at ';') and comma segments.
+// structure computes clauses (split at ';'), sub-clauses, comma segments,
+// bracket depths and the kinds of phrases in each.
 func (s *sentence) structure() {
 	n := len(s.toks)
-	s.clause = resize(s.clause, n)
-	s.seg = resize(s.seg, n)
-	s.sub = resize(s.sub, n)
+	s.generalTypes()
+	clause, seg, sub, depths := resize(s.clause, n), resize(s.seg, n), resize(s.sub, n), resize(s.depths, n)
 	s.covered = resizeB(s.covered, n)
-	c, g, u := 0, 0, 0
-	for i := 0; i < n; i++ {
-		tk := &s.toks[i]
+	subMask, segMask := append(s.subMask[:0], 0), append(s.segMask[:0], 0)
+	toks, kmask, conj := s.toks[:n], s.kmask[:n], s.lx.conj
+	var all uint64
+	c, g, u, d := 0, 0, 0, 0
+	prevComma := false
+	for i := range toks {
+		tk := &toks[i]
 		if tk.kind == tPunct {
 			switch tk.punct {
 			case ';':
@@ -275,36 +279,23 @@ func (s *sentence) structure() {
 			case '"':
 				u++ // a quotation is a clause of its own
 			}
-		} else if id := tk.id; id >= 0 && int(id) < len(s.lx.conj) && s.lx.conj[id] {
+		} else if id := tk.id; id >= 0 && int(id) < len(conj) && conj[id] {
 			u++
-		} else if i > 0 && s.toks[i-1].kind == tPunct && s.toks[i-1].punct == ',' && tk.kind == tWord &&
-			(s.isAny(i, wBecause, wAfter, wWhere) || s.is(i, wAs) && !s.isAny(i+1, wAgainst, wWell, wMany, wMuch, wCompared)) {
-			u++ // ", as armed groups clashed ...": a clause of its own
-		} else if i > 0 && s.toks[i-1].kind == tPunct && s.toks[i-1].punct == ',' &&
-			(s.isAny(i, wMany, wMost, wSome, wSeveral) && s.is(i+1, wOf) && s.isAny(i+2, wThem, wWhom) || s.isAny(i, wMostly, wMainly, wLargely)) {
-			u++ // "282 deaths, many of them in the January 30 bombing", "six militants, mostly would-be suicide bombers": an aside on a part
+		} else if prevComma && s.asideAfterComma(i) {
+			u++
 		}
-		s.clause[i] = c
-		s.seg[i] = g
-		s.sub[i] = u
-	}
-	s.generalTypes()
-	s.subMask = s.subMask[:0]
-	s.segMask = s.segMask[:0]
-	s.depths = resize(s.depths, n)
-	d := 0
-	for i := 0; i < n; i++ {
-		for len(s.subMask) <= s.sub[i] {
-			s.subMask = append(s.subMask, 0)
+		prevComma = tk.kind == tPunct && tk.punct == ','
+		clause[i], seg[i], sub[i], depths[i] = c, g, u, d
+		if len(subMask) <= u {
+			subMask = append(subMask, 0)
 		}
-		for len(s.segMask) <= s.seg[i] {
-			s.segMask = append(s.segMask, 0)
+		if len(segMask) <= g {
+			segMask = append(segMask, 0)
 		}
-		s.subMask[s.sub[i]] |= s.kmask[i]
-		s.segMask[s.seg[i]] |= s.kmask[i]
-		s.allMask |= s.kmask[i]
-		s.depths[i] = d
-		if tk := &s.toks[i]; tk.kind == tPunct {
+		subMask[u] |= kmask[i]
+		segMask[g] |= kmask[i]
+		all |= kmask[i]
+		if tk.kind == tPunct {
 			if tk.punct == '(' {
 				d++
 			} else if tk.punct == ')' && d > 0 {
@@ -312,6 +303,17 @@ func (s *sentence) structure() {
 			}
 		}
 	}
+	s.clause, s.seg, s.sub, s.depths = clause, seg, sub, depths
+	s.subMask, s.segMask, s.allMask = subMask, segMask, all
+}
+
+// asideAfterComma reports a word after a comma that opens a clause of its
+// own: ", as armed groups clashed ...", or an aside on a part: "282
+// deaths, many of them in the January 30 bombing", "six militants, mostly
+// would-be suicide bombers".
+func (s *sentence) asideAfterComma(i int) bool {
+	return s.isAny(i, wBecause, wAfter, wWhere) || s.is(i, wAs) && !s.isAny(i+1, wAgainst, wWell, wMany, wMuch, wCompared) ||
+		s.isAny(i, wMany, wMost, wSome, wSeveral) && s.is(i+1, wOf) && s.isAny(i+2, wThem, wWhom) || s.isAny(i, wMostly, wMainly, wLargely)
 }
 
 func resize(a []int, n int) []int {
