@@ -423,7 +423,10 @@ func (s *sentence) numberWordValue(j int) (tag, bool) {
 }
 
 func (lx *Lexicon) numberWord(w string) (tag, bool) {
-	id, ok := lx.table.lookup(w, foldHash(w))
+	if !isPlain(w) {
+		return tag{}, false // number words are plain
+	}
+	id, ok := lx.table.lookupPlain(w, 0, len(w))
 	if !ok || int(id) >= len(lx.first) {
 		return tag{}, false
 	}

@@ -161,15 +161,12 @@ func (s *sentence) analyse(lx *Lexicon, text string, start, end int, st *docStat
 			continue
 		}
 		numeric = numeric || tk.dash // "forty-four"
-		w := text[tk.start:tk.end]
-		if tk.kind == tWord {
-			if h, ok := plainHash(w); ok {
-				tk.id, _ = lx.table.lookup(w, h)
-				continue
-			}
+		if tk.plain {
+			tk.id, _ = lx.table.lookupPlain(text, int(tk.start), int(tk.end))
+			continue
 		}
 		buf = tk.norm(text, buf[:0])
-		tk.id, _ = lx.table.lookup(string(buf), foldHash(string(buf)))
+		tk.id, _ = lx.table.lookup(string(buf))
 	}
 	s.match()
 	s.structure()

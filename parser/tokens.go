@@ -24,6 +24,7 @@ type token struct {
 	punct      byte // for tPunct: ',', ';', ':', '(', ')', '-', '.', '%', '"', ...
 	decimal    bool // tNum with a fractional part ("19.4")
 	dash       bool // a word with an inner hyphen ("forty-four")
+	plain      bool // a word of ASCII letters, digits and inner '-', '.', '&' only
 }
 
 // norm appends the lower-case lookup form of tk to buf: possessive endings
@@ -220,7 +221,7 @@ func isLetterAt(s string, i int) bool {
 
 func scanWord(s string, i int, dst *[]token) int {
 	start := i
-	dash := false // an inner hyphen ("forty-four")
+	dash, plain := false, true
 	for i < len(s) {
 		for i < len(s) && wordByte[s[i]] {
 			i++
@@ -233,27 +234,25 @@ func scanWord(s string, i int, dst *[]token) int {
 			// inner joiners: K-P, Pakistan's, U.S., J&K
 			if (c == '-' || c == '\'' || c == '.' || c == '&') && isLetterAt(s, i+1) {
 				dash = dash || c == '-'
+				plain = plain && c != '\''
 				i++
 				continue
 			}
-
-
 			if c == '\'' && i > start && s[i-1] == 's' { // militants'
+				plain = false
 				i++
 				break
 			}
 			break
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsLetter(r) || unicode.IsMark(r) {
-			i += n
-			continue
-		}
-		if r == '’' && isLetterAt(s, i+n) {
+		if unicode.IsLetter(r) || unicode.IsMark(r) || r == '’' && isLetterAt(s, i+n) {
+			plain = false
 			i += n
 			continue
 		}
 		if r == '’' && s[i-1] == 's' {
+			plain = false
 			i += n
 			break
 		}
@@ -263,7 +262,7 @@ func scanWord(s string, i int, dst *[]token) int {
 	if i < len(s) && s[i] == '.' && i-start >= 2 && s[i-2] == '.' {
 		i++
 	}
-	*dst = append(*dst, token{start: int32(start), end: int32(i), kind: tWord, id: -1, dash: dash})
+	*dst = append(*dst, token{start: int32(start), end: int32(i), kind: tWord, id: -1, dash: dash, plain: plain})
 	return i
 }
 

@@ -1,9 +1,9 @@
 package parser
 
-// vocabTable maps lower-case words to vocabulary ids. It is probed with a
-// hash computed while folding the token's bytes to lower case, so looking
-// up a word of the text needs neither a lower-case copy nor a second pass
-// over its bytes; a Go map needs both for capitalised words.
+// vocabTable maps lower-case words to vocabulary ids. A text word made of
+// ASCII letters, digits and inner '-', '.' or '&' only (a "plain" word, as
+// the tokenizer marks it) is looked up without a lower-case copy: such
+// bytes are lower-cased by setting bit 0x20, eight at a time.
 //
 // A slot packs a word's hash (high half) and its id + 1 (low half, 0 for
 // an empty slot) in 8 bytes, so the table of a few thousand words stays in
@@ -12,12 +12,8 @@ type vocabTable struct {
 	mask  uint32
 	slots []uint64
 	words []string // id -> word
+	first []uint64 // id -> the word's first eight bytes, as chunk packs them
 }
-
-const (
-	fnvOffset = 2166136261
-	fnvPrime  = 16777619
-)
 
 // newVocabTable builds the table of words (id -> word) at a load factor
 // of at most 1/2, which keeps probe sequences short for words that are not
@@ -27,76 +23,122 @@ func newVocabTable(words []string) *vocabTable {
 	for size < 2*len(words) {
 		size *= 2
 	}
-	t := &vocabTable{mask: uint32(size - 1), slots: make([]uint64, size), words: words}
+	t := &vocabTable{mask: uint32(size - 1), slots: make([]uint64, size), words: words, first: make([]uint64, len(words))}
 	for id, w := range words {
-		h := foldHash(w)
+		h := wordHash(w)
 		i := h & t.mask
 		for t.slots[i] != 0 {
 			i = (i + 1) & t.mask
 		}
 		t.slots[i] = uint64(h)<<32 | uint64(id+1)
+		t.first[id] = chunk(w, 0)
 	}
 	return t
 }
 
-// foldHash is the FNV-1a hash of w in ASCII lower case.
-func foldHash(w string) uint32 {
-	h := uint32(fnvOffset)
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		h = (h ^ uint32(c)) * fnvPrime
+const lowerBits = 0x2020202020202020
+
+// chunk returns the bytes w[k:k+8] (fewer at the end, zero-padded) as a
+// little-endian integer with bit 0x20 of each set: plain words in lower
+// case.
+func chunk(w string, k int) uint64 {
+	var x uint64
+	n := len(w) - k
+	if n >= 8 {
+		x = uint64(w[k]) | uint64(w[k+1])<<8 | uint64(w[k+2])<<16 | uint64(w[k+3])<<24 |
+			uint64(w[k+4])<<32 | uint64(w[k+5])<<40 | uint64(w[k+6])<<48 | uint64(w[k+7])<<56
+		return x | lowerBits
 	}
-	return h
+	for i := n - 1; i >= 0; i-- {
+		x = x<<8 | uint64(w[k+i])
+	}
+	return x | lowerBits&(1<<(8*uint(n))-1)
 }
 
-// plainHash returns foldHash(w) when w's lookup form is w in ASCII lower
-// case (no apostrophes, no other scripts); ok is false otherwise.
-func plainHash(w string) (h uint32, ok bool) {
-	h = fnvOffset
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if c == '\'' || c >= 0x80 {
-			return 0, false
-		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		h = (h ^ uint32(c)) * fnvPrime
+// chunkIn is chunk(text[:end], k), reading eight bytes at once when text
+// has them.
+func chunkIn(text string, k, end int) uint64 {
+	if k+8 > len(text) {
+		return chunk(text[:end], k)
 	}
-	return h, true
+	x := uint64(text[k]) | uint64(text[k+1])<<8 | uint64(text[k+2])<<16 | uint64(text[k+3])<<24 |
+		uint64(text[k+4])<<32 | uint64(text[k+5])<<40 | uint64(text[k+6])<<48 | uint64(text[k+7])<<56
+	if n := end - k; n < 8 {
+		return (x | lowerBits) & (1<<(8*uint(n)) - 1)
+	}
+	return x | lowerBits
 }
 
-// lookup finds w, compared in ASCII lower case, whose foldHash is h.
-func (t *vocabTable) lookup(w string, h uint32) (int32, bool) {
+// wordHash hashes the chunks of w. Words that differ only in the case of
+// plain bytes hash alike.
+func wordHash(w string) uint32 {
+	return hashFrom(w, 0, len(w), chunk(w, 0))
+}
+
+// hashFrom hashes text[i:j] whose first chunk is first.
+func hashFrom(text string, i, j int, first uint64) uint32 {
+	h := (uint64(j-i) ^ first) * 0x9e3779b97f4a7c15
+	h ^= h >> 32
+	for k := i + 8; k < j; k += 8 {
+		h = (h ^ chunkIn(text, k, j)) * 0x9e3779b97f4a7c15
+		h ^= h >> 32
+	}
+	return uint32(h)
+}
+
+// lookupPlain finds the plain word text[i:j] in any case.
+func (t *vocabTable) lookupPlain(text string, i, j int) (int32, bool) {
+	first := chunkIn(text, i, j)
+	h := hashFrom(text, i, j, first)
+	w := text[i:j]
+	for s := h & t.mask; ; s = (s + 1) & t.mask {
+		sl := t.slots[s]
+		if sl == 0 {
+			return -1, false
+		}
+		if uint32(sl>>32) != h {
+			continue
+		}
+		id := int32(uint32(sl)) - 1
+		if t.first[id] == first && len(t.words[id]) == len(w) && (len(w) <= 8 || equalFold(t.words[id][8:], w[8:])) {
+			return id, true
+		}
+	}
+}
+
+// lookup finds w exactly (a lookup form: see token.norm).
+func (t *vocabTable) lookup(w string) (int32, bool) {
+	h := wordHash(w)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		sl := t.slots[i]
 		if sl == 0 {
 			return -1, false
 		}
-		if uint32(sl>>32) == h {
-			if id := int32(uint32(sl)) - 1; equalFold(t.words[id], w) {
-				return id, true
-			}
+		if id := int32(uint32(sl)) - 1; uint32(sl>>32) == h && t.words[id] == w {
+			return id, true
 		}
 	}
 }
 
-// equalFold reports whether w in ASCII lower case is lower.
+// equalFold reports whether the plain word w in lower case is lower.
 func equalFold(lower, w string) bool {
 	if len(lower) != len(w) {
 		return false
 	}
 	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lower[i] {
+		if w[i]|0x20 != lower[i] {
 			return false
 		}
 	}
 	return true
+}
+
+// isPlain reports whether w is a plain word (see vocabTable).
+func isPlain(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; !wordByte[c] && c != '-' && c != '.' && c != '&' {
+			return false
+		}
+	}
+	return len(w) > 0
 }
