@@ -1,5 +1,10 @@
 package parser
 
+import (
+	"encoding/binary"
+	"unsafe"
+)
+
 // vocabTable maps lower-case words to vocabulary ids. A text word made of
 // ASCII letters, digits and inner '-', '.' or '&' only (a "plain" word, as
 // the tokenizer marks it) is looked up without a lower-case copy: such
@@ -61,8 +66,8 @@ func chunkIn(text string, k, end int) uint64 {
 	if k+8 > len(text) {
 		return chunk(text[:end], k)
 	}
-	x := uint64(text[k]) | uint64(text[k+1])<<8 | uint64(text[k+2])<<16 | uint64(text[k+3])<<24 |
-		uint64(text[k+4])<<32 | uint64(text[k+5])<<40 | uint64(text[k+6])<<48 | uint64(text[k+7])<<56
+	// one load where the machine allows: the bytes are only read
+	x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(text[k:]), 8))
 	if n := end - k; n < 8 {
 		return (x | lowerBits) & (1<<(8*uint(n)) - 1)
 	}
