@@ -10,14 +10,18 @@ import (
 // the tokenizer marks it) is looked up without a lower-case copy: such
 // bytes are lower-cased by setting bit 0x20, eight at a time.
 //
-// A slot packs a word's hash (high half) and its id + 1 (low half, 0 for
-// an empty slot) in 8 bytes, so the table of a few thousand words stays in
-// the first-level cache.
+// A slot holds what a lookup compares (the hash, the first eight bytes of
+// the word), so most lookups read one cache line.
 type vocabTable struct {
 	mask  uint32
-	slots []uint64
+	slots []vocabSlot
 	words []string // id -> word
-	first []uint64 // id -> the word's first eight bytes, as chunk packs them
+}
+
+type vocabSlot struct {
+	first uint64 // the word's first eight bytes, as chunk packs them
+	hash  uint32
+	id    int32 // -1: empty
 }
 
 // newVocabTable builds the table of words (id -> word) at a load factor
@@ -28,15 +32,17 @@ func newVocabTable(words []string) *vocabTable {
 	for size < 2*len(words) {
 		size *= 2
 	}
-	t := &vocabTable{mask: uint32(size - 1), slots: make([]uint64, size), words: words, first: make([]uint64, len(words))}
+	t := &vocabTable{mask: uint32(size - 1), slots: make([]vocabSlot, size), words: words}
+	for i := range t.slots {
+		t.slots[i].id = -1
+	}
 	for id, w := range words {
 		h := wordHash(w)
 		i := h & t.mask
-		for t.slots[i] != 0 {
+		for t.slots[i].id >= 0 {
 			i = (i + 1) & t.mask
 		}
-		t.slots[i] = uint64(h)<<32 | uint64(id+1)
-		t.first[id] = chunk(w, 0)
+		t.slots[i] = vocabSlot{first: chunk(w, 0), hash: h, id: int32(id)}
 	}
 	return t
 }
@@ -95,18 +101,18 @@ func hashFrom(text string, i, j int, first uint64) uint32 {
 func (t *vocabTable) lookupPlain(text string, i, j int) (int32, bool) {
 	first := chunkIn(text, i, j)
 	h := hashFrom(text, i, j, first)
-	w := text[i:j]
 	for s := h & t.mask; ; s = (s + 1) & t.mask {
-		sl := t.slots[s]
-		if sl == 0 {
+		sl := &t.slots[s]
+		if sl.id < 0 {
 			return -1, false
 		}
-		if uint32(sl>>32) != h {
+		if sl.hash != h || sl.first != first {
 			continue
 		}
-		id := int32(uint32(sl)) - 1
-		if t.first[id] == first && len(t.words[id]) == len(w) && (len(w) <= 8 || equalFold(t.words[id][8:], w[8:])) {
-			return id, true
+		// Words of the table hold no NUL bytes, so below eight bytes equal
+		// chunks are equal words; longer ones compare the rest.
+		if j-i < 8 || equalFold(t.words[sl.id], text[i:j]) {
+			return sl.id, true
 		}
 	}
 }
@@ -115,12 +121,12 @@ func (t *vocabTable) lookupPlain(text string, i, j int) (int32, bool) {
 func (t *vocabTable) lookup(w string) (int32, bool) {
 	h := wordHash(w)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		sl := t.slots[i]
-		if sl == 0 {
+		sl := &t.slots[i]
+		if sl.id < 0 {
 			return -1, false
 		}
-		if id := int32(uint32(sl)) - 1; uint32(sl>>32) == h && t.words[id] == w {
-			return id, true
+		if sl.hash == h && t.words[sl.id] == w {
+			return sl.id, true
 		}
 	}
 }
