@@ -512,9 +512,6 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 	if fy, ok := s.fiscalYear(i, st); ok {
 		return fy, true
 	}
-	if fy, ok := s.fiscalYear(i, st); ok {
-		return fy, true
-	}
 	// Q3 2025, H1 2023
 	if tk.kind == tWord {
 		for q, w := range []wordID{wQ1, wQ2, wQ3, wQ4} {
