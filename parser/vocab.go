@@ -99,8 +99,18 @@ func hashFrom(text string, i, j int, first uint64) uint32 {
 
 // lookupPlain finds the plain word text[i:j] in any case.
 func (t *vocabTable) lookupPlain(text string, i, j int) (int32, bool) {
-	first := chunkIn(text, i, j)
-	h := hashFrom(text, i, j, first)
+	var first uint64
+	var h uint32
+	if n := j - i; n < 8 && i+8 <= len(text) {
+		// the common case, inline: a short word with eight bytes to read
+		x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(text[i:]), 8))
+		first = (x | lowerBits) & (1<<(8*uint(n)) - 1)
+		hh := (uint64(n) ^ first) * 0x9e3779b97f4a7c15
+		h = uint32(hh ^ hh>>32)
+	} else {
+		first = chunkIn(text, i, j)
+		h = hashFrom(text, i, j, first)
+	}
 	for s := h & t.mask; ; s = (s + 1) & t.mask {
 		sl := &t.slots[s]
 		if sl.id < 0 {
