@@ -12,11 +12,19 @@ import (
 //
 // A slot holds what a lookup compares (the hash, the first eight bytes of
 // the word), so most lookups read one cache line.
+//
+// Beside the slots, a byte per slot holds 7 bits of the hash (0 for an
+// empty slot): a word that is not in the table, most of the words of a
+// text, is told so by that small array without reading the slots.
 type vocabTable struct {
 	mask  uint32
+	tags  []byte
 	slots []vocabSlot
 	words []string // id -> word
 }
+
+// slotTag is the byte kept for hash h: never 0.
+func slotTag(h uint32) byte { return byte(h>>25) | 0x80 }
 
 type vocabSlot struct {
 	first uint64 // the word's first eight bytes, as chunk packs them
@@ -32,7 +40,7 @@ func newVocabTable(words []string) *vocabTable {
 	for size < 2*len(words) {
 		size *= 2
 	}
-	t := &vocabTable{mask: uint32(size - 1), slots: make([]vocabSlot, size), words: words}
+	t := &vocabTable{mask: uint32(size - 1), tags: make([]byte, size), slots: make([]vocabSlot, size), words: words}
 	for i := range t.slots {
 		t.slots[i].id = -1
 	}
@@ -43,6 +51,7 @@ func newVocabTable(words []string) *vocabTable {
 			i = (i + 1) & t.mask
 		}
 		t.slots[i] = vocabSlot{first: chunk(w, 0), hash: h, id: int32(id)}
+		t.tags[i] = slotTag(h)
 	}
 	return t
 }
@@ -111,11 +120,16 @@ func (t *vocabTable) lookupPlain(text string, i, j int) (int32, bool) {
 		first = chunkIn(text, i, j)
 		h = hashFrom(text, i, j, first)
 	}
+	tag := slotTag(h)
 	for s := h & t.mask; ; s = (s + 1) & t.mask {
-		sl := &t.slots[s]
-		if sl.id < 0 {
+		switch t.tags[s] {
+		case 0:
 			return -1, false
+		case tag:
+		default:
+			continue
 		}
+		sl := &t.slots[s]
 		if sl.hash != h || sl.first != first {
 			continue
 		}
