@@ -254,10 +254,10 @@ func (lx *Lexicon) month(w string) (int, bool) {
 		b[i] = c
 	}
 	id, ok := lx.vocab[string(b[:len(w)])]
-	if !ok || int(id) >= len(lx.first) || lx.first[id] == nil {
+	if !ok {
 		return 0, false
 	}
-	for _, t := range lx.first[id].tags {
+	for _, t := range lx.trie.wordTags(id) {
 		if t.kind == kMonth {
 			return int(t.num), true
 		}

@@ -85,25 +85,6 @@ type edge struct {
 	child *node
 }
 
-// child returns the node after word id, or nil.
-func (n *node) child(id int32) *node {
-	es := n.edges
-	for len(es) > 8 { // binary search down to a short run
-		m := len(es) / 2
-		if es[m].id > id {
-			es = es[:m]
-		} else {
-			es = es[m:]
-		}
-	}
-	for _, e := range es {
-		if e.id == id {
-			return e.child
-		}
-	}
-	return nil
-}
-
 // seal turns the maps of n and the nodes below it into sorted edges: less
 // for the garbage collector to scan on every cycle, and faster to search.
 func (n *node) seal() {
@@ -123,7 +104,7 @@ type Lexicon struct {
 	words         []string    // id -> word
 	starts        []bool      // id -> the word can start a period expression
 	conj          []bool      // id -> the word opens a sub-clause ("while", "but")
-	first         []*node     // id -> trie node of phrases starting with the word
+	trie          trie        // root's phrases, for matching
 	idThe, idA    int32
 	punct         [256]int32 // vocabulary id of each punctuation character, -1 when none
 	scratch       sync.Pool  // *sentence buffers reused by Extract
@@ -270,11 +251,8 @@ func LoadLexicon(fsys fs.FS) (*Lexicon, error) {
 		}
 	}
 	lx.table = newVocabTable(lx.words)
-	lx.first = make([]*node, len(lx.words))
-	for id, nd := range lx.root.next {
-		lx.first[id] = nd
-	}
 	lx.root.seal()
+	lx.trie = flatten(lx.root, len(lx.words))
 	for len(lx.starts) < len(lx.words) {
 		lx.starts = append(lx.starts, false)
 		lx.conj = append(lx.conj, false)

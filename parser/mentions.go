@@ -427,14 +427,10 @@ func (lx *Lexicon) numberWord(w string) (tag, bool) {
 		return tag{}, false // number words are plain
 	}
 	id, ok := lx.table.lookupPlain(w, 0, len(w))
-	if !ok || int(id) >= len(lx.first) {
+	if !ok {
 		return tag{}, false
 	}
-	nd := lx.first[id]
-	if nd == nil {
-		return tag{}, false
-	}
-	for _, t := range nd.tags {
+	for _, t := range lx.trie.wordTags(id) {
 		if t.kind == kNumberWord {
 			return t, true
 		}

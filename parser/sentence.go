@@ -208,30 +208,23 @@ func (s *sentence) match() {
 		s.emask[i] = 0
 	}
 	s.allMask = 0
-	for i := 0; i < n; i++ {
-		nd := s.lx.root
-		for j := i; j < n && j < i+8; j++ {
-			id := s.toks[j].id
-			if id < 0 {
-				break
-			}
-			var nx *node
-			if j == i {
-				if int(id) < len(s.lx.first) {
-					nx = s.lx.first[id]
-				}
-			} else {
-				nx = nd.child(id)
-			}
-			if nx == nil {
-				break
-			}
-			nd = nx
-			for _, t := range nd.tags {
+	tr, toks := &s.lx.trie, s.toks[:n]
+	for i := range toks {
+		id := toks[i].id
+		if id < 0 || int(id) >= len(tr.first) {
+			continue
+		}
+		for j, nd := i, tr.first[id]; nd != 0; {
+			node := &tr.nodes[nd]
+			for _, t := range tr.tags[node.tag0:node.tag1] {
 				s.ann[i] = setLongest(s.ann[i], t)
 				s.kmask[i] |= 1 << t.kind
 				s.emask[i+t.n] |= 1 << t.kind
 			}
+			if j++; j >= n || j >= i+8 || toks[j].id < 0 {
+				break
+			}
+			nd = tr.child(node, toks[j].id)
 		}
 	}
 }

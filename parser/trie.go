@@ -1,0 +1,80 @@
+package parser
+
+// trie is the lexicon's phrases laid out in flat arrays for matching: a
+// node's edges and tags are contiguous, and nodes refer to each other by
+// index, so a walk reads a few adjacent cache lines instead of chasing
+// pointers across the heap. Node 0 is "none".
+type trie struct {
+	nodes []trieNode
+	edges []trieEdge // each node's edges, sorted by word id
+	tags  []tag
+	first []int32 // word id -> node of the phrases starting with it, 0 none
+}
+
+type trieNode struct {
+	edge0, edge1 int32 // edges[edge0:edge1]
+	tag0, tag1   int32 // tags[tag0:tag1]
+}
+
+type trieEdge struct {
+	id, child int32
+}
+
+// flatten lays out the trie under root (sealed) for words word ids.
+func flatten(root *node, words int) trie {
+	t := trie{nodes: make([]trieNode, 1), first: make([]int32, words)}
+	// breadth first: the nodes of short phrases, the most used, together
+	index := map[*node]int32{}
+	queue := []*node{}
+	for _, e := range root.edges {
+		index[e.child] = int32(len(t.nodes))
+		t.first[e.id] = int32(len(t.nodes))
+		t.nodes = append(t.nodes, trieNode{})
+		queue = append(queue, e.child)
+	}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		k := index[n]
+		tn := trieNode{edge0: int32(len(t.edges)), tag0: int32(len(t.tags))}
+		t.tags = append(t.tags, n.tags...)
+		for _, e := range n.edges {
+			c := int32(len(t.nodes))
+			index[e.child] = c
+			t.nodes = append(t.nodes, trieNode{})
+			t.edges = append(t.edges, trieEdge{id: e.id, child: c})
+			queue = append(queue, e.child)
+		}
+		tn.edge1, tn.tag1 = int32(len(t.edges)), int32(len(t.tags))
+		t.nodes[k] = tn
+	}
+	return t
+}
+
+// child returns the node after word id from node n, or 0.
+func (t *trie) child(n *trieNode, id int32) int32 {
+	es := t.edges[n.edge0:n.edge1]
+	for len(es) > 8 { // binary search down to a short run
+		m := len(es) / 2
+		if es[m].id > id {
+			es = es[:m]
+		} else {
+			es = es[m:]
+		}
+	}
+	for _, e := range es {
+		if e.id == id {
+			return e.child
+		}
+	}
+	return 0
+}
+
+// wordTags returns the tags of the one-word phrase id.
+func (t *trie) wordTags(id int32) []tag {
+	if id < 0 || int(id) >= len(t.first) || t.first[id] == 0 {
+		return nil
+	}
+	n := &t.nodes[t.first[id]]
+	return t.tags[n.tag0:n.tag1]
+}
