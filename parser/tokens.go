@@ -1,8 +1,11 @@
 package parser
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // tokKind classifies a token.
@@ -223,9 +226,7 @@ func scanWord(s string, i int, dst *[]token) int {
 	start := i
 	dash, plain := false, true
 	for i < len(s) {
-		for i < len(s) && wordByte[s[i]] {
-			i++
-		}
+		i = skipWordBytes(s, i)
 		if i >= len(s) {
 			break
 		}
@@ -380,4 +381,38 @@ func indexStop(s string) int {
 		}
 	}
 	return -1
+}
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// skipWordBytes returns the index of the first byte at or after i that is
+// not an ASCII letter or digit, testing eight bytes at a time.
+func skipWordBytes(s string, i int) int {
+	for i+8 <= len(s) {
+		x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+		m := wordBytes(x)
+		if m == highs {
+			i += 8
+			continue
+		}
+		return i + bits.TrailingZeros64(^m&highs)/8
+	}
+	for i < len(s) && wordByte[s[i]] {
+		i++
+	}
+	return i
+}
+
+// wordBytes sets the high bit of each byte of x that is an ASCII letter
+// or digit (and of no other byte).
+func wordBytes(x uint64) uint64 {
+	ascii := ^x & highs // bytes below 0x80; the range tests need them
+	y := x & ^uint64(highs)
+	lower := y | 0x20*ones
+	letter := (lower + (0x80-'a')*ones) &^ (lower + (0x7f-'z')*ones)
+	digit := (y + (0x80-'0')*ones) &^ (y + (0x7f-'9')*ones)
+	return (letter | digit) & ascii & highs
 }

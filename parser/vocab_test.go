@@ -58,3 +58,22 @@ func TestPlainTokens(t *testing.T) {
 		}
 	}
 }
+
+// TestWordBytes checks the eight-at-a-time test against the byte table on
+// every byte value in every position.
+func TestWordBytes(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 8; pos++ {
+			b := []byte("aZ09mQ5x")
+			b[pos] = byte(c)
+			s := string(b) + "!"
+			want := 0
+			for want < len(s) && wordByte[s[want]] {
+				want++
+			}
+			if got := skipWordBytes(s, 0); got != want {
+				t.Fatalf("skipWordBytes(%q) = %d, want %d", s, got, want)
+			}
+		}
+	}
+}
