@@ -226,7 +226,7 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 		if s.clause[k] != s.clause[nm.i] {
 			break
 		}
-		tk := s.toks[k]
+		tk := &s.toks[k]
 		if tk.kind == tPunct {
 			if tk.punct == '\'' || tk.punct == '"' {
 				continue

@@ -87,7 +87,7 @@ func (s *sentence) numBefore(j int) bool {
 	if j <= 0 {
 		return false
 	}
-	tk := s.toks[j-1]
+	tk := &s.toks[j-1]
 	if tk.kind == tNum {
 		return true
 	}

@@ -116,7 +116,7 @@ func (s *sentence) referenceBefore(i int) bool {
 }
 
 func (s *sentence) mayStartPeriod(i int) bool {
-	tk := s.toks[i]
+	tk := &s.toks[i]
 	switch tk.kind {
 	case tNum:
 		return tk.val >= 1 && tk.val <= 31 || tk.end-tk.start == 4 && tk.val >= 1900 && tk.val <= 2100 || tk.suffix == 'o'
@@ -288,7 +288,7 @@ func (s *sentence) yearAt(i int) (int, bool) {
 	if i < 0 || i >= len(s.toks) {
 		return 0, false
 	}
-	tk := s.toks[i]
+	tk := &s.toks[i]
 	if tk.kind != tNum || tk.decimal || tk.suffix != 0 || tk.end-tk.start != 4 || tk.val < 1900 || tk.val > 2100 {
 		return 0, false
 	}
@@ -320,7 +320,7 @@ func (s *sentence) dayNum(i int) bool {
 	if i < 0 || i >= len(s.toks) {
 		return false
 	}
-	tk := s.toks[i]
+	tk := &s.toks[i]
 	return tk.kind == tNum && !tk.decimal && (tk.suffix == 0 || tk.suffix == 'o') && tk.val >= 1 && tk.val <= 31 && tk.end-tk.start <= 2+2
 }
 
@@ -370,7 +370,7 @@ func (s *sentence) unitAt(i int) (Granularity, bool) {
 // periodAt parses a period expression starting at token i.
 func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 	pm := periodMention{i: i, kind: pmNormal, valid: true}
-	tk := s.toks[i]
+	tk := &s.toks[i]
 	// day-month dates: "1 November 2018", "27 Jul, 2024"
 	if s.dayNum(i) && !s.countNounAt(i+2) {
 		if m, ok := s.monthAt(i + 1); ok {
@@ -779,7 +779,7 @@ func (s *sentence) smallNumber(i int) (int64, int, bool) {
 	if i >= len(s.toks) {
 		return 0, 0, false
 	}
-	if tk := s.toks[i]; tk.kind == tNum && tk.suffix == 0 && !tk.decimal && tk.val <= 24 {
+	if tk := &s.toks[i]; tk.kind == tNum && tk.suffix == 0 && !tk.decimal && tk.val <= 24 {
 		return tk.val, 1, true
 	}
 	if t, ok := s.has(i, kNumberWord); ok && t.str == "unit" {

@@ -258,7 +258,7 @@ func (s *sentence) findNumbers() {
 		if s.covered[i] {
 			continue
 		}
-		tk := s.toks[i]
+		tk := &s.toks[i]
 		var nm numMention
 		ok := false
 		switch {
@@ -347,7 +347,7 @@ func (s *sentence) wordNumber(i int) (int64, int, bool) {
 		}
 	}
 	for j < len(s.toks) {
-		tk := s.toks[j]
+		tk := &s.toks[j]
 		if tk.kind != tWord {
 			break
 		}
