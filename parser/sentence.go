@@ -191,7 +191,7 @@ func (s *sentence) match() {
 	}
 	s.ann = s.ann[:n]
 	for i := range s.ann {
-		s.ann[i] = s.ann[i][:0]
+		s.ann[i] = nil // matches are slices of the lexicon's trie.acc
 	}
 	if cap(s.kmask) < n {
 		s.kmask = make([]uint64, n)
@@ -211,20 +211,24 @@ func (s *sentence) match() {
 	tr, toks := &s.lx.trie, s.toks[:n]
 	for i := range toks {
 		id := toks[i].id
-		if id < 0 || int(id) >= len(tr.first) {
+		if id < 0 || int(id) >= len(tr.first) || tr.first[id] == 0 {
 			continue
 		}
-		for j, nd := i, tr.first[id]; nd != 0; {
-			node := &tr.nodes[nd]
-			for _, t := range tr.tags[node.tag0:node.tag1] {
-				s.ann[i] = setLongest(s.ann[i], t)
-				s.kmask[i] |= 1 << t.kind
-				s.emask[i+t.n] |= 1 << t.kind
-			}
-			if j++; j >= n || j >= i+8 || toks[j].id < 0 {
+		// the deepest node of the phrases at i holds the match (trie.acc)
+		last := tr.first[id]
+		for j := i + 1; j < n && j < i+8 && toks[j].id >= 0; j++ {
+			nd := tr.child(&tr.nodes[last], toks[j].id)
+			if nd == 0 {
 				break
 			}
-			nd = tr.child(node, toks[j].id)
+			last = nd
+		}
+		node := &tr.nodes[last]
+		acc := tr.acc[node.acc0:node.acc1:node.acc1] // read only: shared by all sentences
+		s.ann[i] = acc
+		s.kmask[i] = node.accMask
+		for k := range acc {
+			s.emask[i+acc[k].n] |= 1 << acc[k].kind
 		}
 	}
 }

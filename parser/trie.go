@@ -4,16 +4,24 @@ package parser
 // node's edges and tags are contiguous, and nodes refer to each other by
 // index, so a walk reads a few adjacent cache lines instead of chasing
 // pointers across the heap. Node 0 is "none".
+//
+// Matching keeps, for each kind, the longest phrase at a token. A node
+// therefore also holds that result for the walk that ends at it, acc: the
+// tags of the nodes on its path, a deeper one replacing a shallower one of
+// its kind. A walk only finds its deepest node and takes its acc.
 type trie struct {
 	nodes []trieNode
 	edges []trieEdge // each node's edges, sorted by word id
 	tags  []tag
+	acc   []tag
 	first []int32 // word id -> node of the phrases starting with it, 0 none
 }
 
 type trieNode struct {
-	edge0, edge1 int32 // edges[edge0:edge1]
-	tag0, tag1   int32 // tags[tag0:tag1]
+	edge0, edge1 int32  // edges[edge0:edge1]
+	tag0, tag1   int32  // tags[tag0:tag1]
+	acc0, acc1   int32  // acc[acc0:acc1]
+	accMask      uint64 // kinds of acc
 }
 
 type trieEdge struct {
@@ -24,18 +32,22 @@ type trieEdge struct {
 func flatten(root *node, words int) trie {
 	t := trie{nodes: make([]trieNode, 1), first: make([]int32, words)}
 	// breadth first: the nodes of short phrases, the most used, together
+	type queued struct {
+		n      *node
+		parent int32 // 0 for a first word
+	}
 	index := map[*node]int32{}
-	queue := []*node{}
+	queue := []queued{}
 	for _, e := range root.edges {
 		index[e.child] = int32(len(t.nodes))
 		t.first[e.id] = int32(len(t.nodes))
 		t.nodes = append(t.nodes, trieNode{})
-		queue = append(queue, e.child)
+		queue = append(queue, queued{e.child, 0})
 	}
 	for len(queue) > 0 {
-		n := queue[0]
+		q := queue[0]
 		queue = queue[1:]
-		k := index[n]
+		n, k := q.n, index[q.n]
 		tn := trieNode{edge0: int32(len(t.edges)), tag0: int32(len(t.tags))}
 		t.tags = append(t.tags, n.tags...)
 		for _, e := range n.edges {
@@ -43,9 +55,24 @@ func flatten(root *node, words int) trie {
 			index[e.child] = c
 			t.nodes = append(t.nodes, trieNode{})
 			t.edges = append(t.edges, trieEdge{id: e.id, child: c})
-			queue = append(queue, e.child)
+			queue = append(queue, queued{e.child, k})
 		}
 		tn.edge1, tn.tag1 = int32(len(t.edges)), int32(len(t.tags))
+		// parents come first in breadth-first order: their acc is done
+		var acc []tag
+		if q.parent != 0 {
+			p := t.nodes[q.parent]
+			acc = append(acc, t.acc[p.acc0:p.acc1]...)
+		}
+		for _, tg := range n.tags {
+			acc = setLongest(acc, tg)
+		}
+		tn.acc0 = int32(len(t.acc))
+		for _, tg := range acc {
+			t.acc = append(t.acc, tg)
+			tn.accMask |= 1 << tg.kind
+		}
+		tn.acc1 = int32(len(t.acc))
 		t.nodes[k] = tn
 	}
 	return t
