@@ -343,14 +343,17 @@ func (s *sentence) updateState(st *docState) {
 		st.lastBy[p.Granularity] = p
 	}
 	st.prevCmp = lastCmp
-	distinct := map[string]bool{}
+	named, sole := "", true // the places named; one only?
 	for _, rm := range s.regions {
 		if !rm.anaphor && !rm.negated && !rm.compared && !rm.included && !rm.nation && rm.code != "" {
-			distinct[rm.code] = true
+			if named != "" && rm.code != named {
+				sole = false
+			}
+			named = rm.code
 		}
 	}
-	if len(distinct) > 0 {
-		st.lastSole = len(distinct) == 1
+	if named != "" {
+		st.lastSole = sole
 	}
 	for _, rm := range s.regions {
 		switch {
