@@ -182,9 +182,11 @@ func (lx *Lexicon) extract(text string, ctx Context, trace func(s *sentence, st 
 	if hasCasualties(st.figs) {
 		// figures are unique here (docState.add); a relabelled casualties
 		// figure may now repeat a deaths one, which finish removes
-		st.relabelCasualties()
+		relabelled := st.relabelCasualties()
 		st.figs = dropSplitCasualties(st.figs, sp.deaths, sp.injuries)
-		st.figs = finish(st.figs, sp.dedup)
+		if relabelled {
+			st.figs = finish(st.figs, sp.dedup)
+		}
 	}
 	sp.figs = st.figs // keep a grown buffer
 	return sortedCopy(st.figs, sp)
@@ -268,7 +270,9 @@ next:
 // uses the word for deaths: the same number is reported as deaths for the
 // same period, region and category elsewhere. The other casualties figures
 // of that sentence (its comparison values) follow.
-func (st *docState) relabelCasualties() {
+//
+// It reports whether it relabelled any.
+func (st *docState) relabelCasualties() bool {
 	sents := map[string]bool{}
 	for _, f := range st.figs {
 		if f.Metric == MetricCasualties {
@@ -277,11 +281,15 @@ func (st *docState) relabelCasualties() {
 			}
 		}
 	}
+	if len(sents) == 0 {
+		return false
+	}
 	for i, f := range st.figs {
 		if f.Metric == MetricCasualties && sents[f.Evidence.Text] {
 			st.figs[i].Metric = MetricDeaths
 		}
 	}
+	return true
 }
 
 // dayIn reports a date in clause part u (not a dateline's "ISLAMABAD, Jan 2
