@@ -1,5 +1,7 @@
 package parser
 
+import "strings"
+
 // categoryFor completes the category: the number's own noun, "of whom",
 // a category next to the metric word, or one named earlier in the clause.
 func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
@@ -332,12 +334,31 @@ func (s *sentence) regionAfter(nm *numMention) int {
 			}
 			for r, rm := range s.regions {
 				if rm.i == at && !rm.anaphor && !rm.negated && !rm.compared {
-					return r
+					return s.possessiveRegion(r)
 				}
 			}
 		}
 	}
 	return -1
+}
+
+// possessiveRegion returns the region of the country named at regions[r]
+// in the possessive right before it ("Nigeria's northeastern Borno
+// state", "Pakistan's Khyber Pakhtunkhwa province"), else r.
+func (s *sentence) possessiveRegion(r int) int {
+	rm := s.regions[r]
+	if len(rm.code) != 2 || r+1 >= len(s.regions) {
+		return r
+	}
+	w := s.word(rm.j - 1)
+	if !strings.HasSuffix(w, "'s") && !strings.HasSuffix(w, "’s") {
+		return r
+	}
+	next := s.regions[r+1]
+	if next.i <= rm.j+2 && strings.HasPrefix(next.code, rm.code+"-") && !next.negated && !next.compared && !next.anaphor {
+		return r + 1
+	}
+	return r
 }
 
 // betweenTotal: in "7 of the 12 attacks" the region before 7 is not 12's.

@@ -132,6 +132,9 @@ func TestRegions(t *testing.T) {
 		{name: "other countries' gazetteers", published: "2023-05-03", country: "NG",
 			text: "In April 2023, bandits killed 120 people in Zamfara and insurgents killed 45 in Borno.",
 			want: []string{"2023-04 deaths all NG-ZA 120 exact", "2023-04 deaths all NG-BO 45 exact"}},
+		{name: "a country's region in the possessive", published: "2021-07-05", country: "NG",
+			text: "Gunmen killed at least 64 villagers in Nigeria's north-western Zamfara state in June.",
+			want: []string{"2021-06 deaths civilians NG-ZA 64 at_least"}},
 	})
 }
 
