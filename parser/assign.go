@@ -411,6 +411,10 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 	// "KP 16", "Punjab a further two", "Balochistan with 17": ellipsis
 	if cat == "" && s.regionHeaded(nm) {
 		d.headed = true
+		if k := s.listHead(nm, drafts); k >= 0 {
+			d.metric, d.cue, d.conf = drafts[k].metric, -1, d.conf-0.1
+			return true
+		}
 		for k := len(drafts) - 1; k >= 0; k-- {
 			if drafts[k].cueNoun || drafts[k].headed {
 				d.metric, d.cue, d.conf = drafts[k].metric, -1, d.conf-0.1
@@ -555,6 +559,34 @@ func (s *sentence) regionHeaded(nm *numMention) bool {
 		}
 	}
 	return false
+}
+
+// listHead finds, for a count headed by a place ("Sindh 19"), the first
+// count of the place named before it in the clause part: the head of the
+// list, whose kind the ellipsis repeats ("Balochistan lost 116 people and
+// injured 40, Sindh 19", "Balochistan recorded four attacks that killed 19
+// people, and Punjab a further two"). It returns the index in drafts, or -1.
+func (s *sentence) listHead(nm *numMention, drafts []draft) int {
+	head, prev := -1, -1
+	for k, rm := range s.regions {
+		if rm.j > nm.i {
+			break
+		}
+		head, prev = k, head
+	}
+	if prev < 0 {
+		return -1
+	}
+	p := s.regions[prev]
+	if s.sub[p.i] != s.sub[nm.i] || p.negated || p.compared || p.anaphor {
+		return -1
+	}
+	for k, d := range drafts {
+		if i := s.nums[d.num].i; i >= p.j && i < s.regions[head].i {
+			return k
+		}
+	}
+	return -1
 }
 
 // leftCue finds the nearest metric word before token i in its clause. With a

@@ -140,6 +140,10 @@ func TestRegions(t *testing.T) {
 
 func TestCategoriesAndMetrics(t *testing.T) {
 	runCases(t, []extractCase{
+		{name: "a place-headed list repeats its head's kind", published: "2022-10-02",
+			text: "In September, Punjab saw 30 deaths and 41 injuries, while Sindh lost 12 people, Balochistan 9 and Islamabad 2.",
+			want: []string{"2022-09 deaths all PK-PB 30 exact", "2022-09 injuries all PK-PB 41 exact", "2022-09 deaths all PK-SD 12 exact",
+				"2022-09 deaths all PK-BA 9 exact", "2022-09 deaths all PK-IS 2 exact"}},
 		{name: "verbs and nouns", published: "2025-11-01",
 			text: "In October, 355 militants were eliminated, 72 soldiers were martyred, 31 civilians got injured and 22 suspects were apprehended.",
 			want: []string{"2025-10 deaths militants PK 355 exact", "2025-10 deaths security_forces PK 72 exact", "2025-10 injuries civilians PK 31 exact", "2025-10 arrests all PK 22 exact"}},
