@@ -48,6 +48,19 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 			d.category = prev.category
 		}
 	}
+	if (d.category == "" || d.category == "all") && s.is(nm.j, wOthers) {
+		// "211 civilians were killed and 340 others wounded": the people of
+		// the first count of the clause part, not of a part listed since
+		// ("310 people died, among them 120 soldiers, and 402 others")
+		for _, prev := range drafts {
+			if s.sub[s.nums[prev.num].i] == s.sub[nm.i] {
+				if prev.category != "none" {
+					d.category = prev.category
+				}
+				break
+			}
+		}
+	}
 	if d.category == "" || d.category == "all" {
 		if st.publisherCategory != "" {
 			d.category = st.publisherCategory

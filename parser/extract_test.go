@@ -132,6 +132,9 @@ func TestRegions(t *testing.T) {
 		{name: "other countries' gazetteers", published: "2023-05-03", country: "NG",
 			text: "In April 2023, bandits killed 120 people in Zamfara and insurgents killed 45 in Borno.",
 			want: []string{"2023-04 deaths all NG-ZA 120 exact", "2023-04 deaths all NG-BO 45 exact"}},
+		{name: "a dateline with the agency in brackets", published: "2012-05-06", country: "AF",
+			text: "KUNDUZ (AIP): Militants killed 23 policemen in Kunduz province in April, officials said.",
+			want: []string{"2012-04 deaths security_forces AF-KDZ 23 exact"}},
 		{name: "a country's region in the possessive", published: "2021-07-05", country: "NG",
 			text: "Gunmen killed at least 64 villagers in Nigeria's north-western Zamfara state in June.",
 			want: []string{"2021-06 deaths civilians NG-ZA 64 at_least"}},
@@ -140,6 +143,10 @@ func TestRegions(t *testing.T) {
 
 func TestCategoriesAndMetrics(t *testing.T) {
 	runCases(t, []extractCase{
+		{name: "others are the people of the clause's first count", published: "2019-01-03",
+			text: "In 2018, 48 civilians were killed and 95 others hurt, while 310 people died in all, among them 120 soldiers, and 402 others were wounded.",
+			want: []string{"2018 deaths civilians PK 48 exact", "2018 injuries civilians PK 95 exact", "2018 deaths all PK 310 exact",
+				"2018 deaths security_forces PK 120 exact", "2018 injuries all PK 402 exact"}},
 		{name: "a place-headed list repeats its head's kind", published: "2022-10-02",
 			text: "In September, Punjab saw 30 deaths and 41 injuries, while Sindh lost 12 people, Balochistan 9 and Islamabad 2.",
 			want: []string{"2022-09 deaths all PK-PB 30 exact", "2022-09 injuries all PK-PB 41 exact", "2022-09 deaths all PK-SD 12 exact",

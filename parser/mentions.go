@@ -101,6 +101,23 @@ func (s *sentence) capsBefore(i int) bool {
 	return true
 }
 
+// skipAgency returns the token after a news agency's name in brackets at
+// k ("LASHKARGAH (PAN):", "QUETTA (Reuters) -"), else k.
+func (s *sentence) skipAgency(k int) int {
+	if !s.isPunct(k, '(') {
+		return k
+	}
+	for m := k + 1; m < len(s.toks) && m <= k+4; m++ {
+		if s.isPunct(m, ')') {
+			return m + 1
+		}
+		if s.toks[m].kind != tWord {
+			break
+		}
+	}
+	return k
+}
+
 // allCaps reports a word in capitals ("ABUJA"), the form of a dateline.
 func (s *sentence) allCaps(i int) bool {
 	w := s.word(i)
@@ -178,7 +195,7 @@ func (s *sentence) findRegions(st *docState) {
 		if best.kind == kAnaphor && s.is(i, wThere) && s.isAny(i+1, wWere, wWas, wIs, wAre, wHave, wHas, wHad) {
 			continue // existential "there were 12 attacks"
 		}
-		if (i == 0 || i <= 2 && s.capsBefore(i)) && best.kind != kAnaphor && (s.isPunct(i+best.n, ':') && !s.isNumberStart(i+best.n+1) || s.isPunct(i+best.n, ',') && (s.dateAfter(i+best.n+1) || s.allCaps(i)) || s.isPunct(i+best.n, '-') && s.allCaps(i)) {
+		if e := s.skipAgency(i + best.n); (i == 0 || i <= 2 && s.capsBefore(i)) && best.kind != kAnaphor && (s.isPunct(e, ':') && !s.isNumberStart(e+1) || s.isPunct(e, ',') && (s.dateAfter(e+1) || s.allCaps(i)) || s.isPunct(e, '-') && s.allCaps(i)) {
 			// ("Balochistan: 137 killed, 172 injured" is a table row, not a dateline)
 			if best.kind == kCountry && best.str == st.ctx.Country {
 				st.countrySeen = true // "Nigeria: ..."
