@@ -164,6 +164,10 @@ func (s *sentence) exclude(k int) {
 		nm.skip = true
 		return
 	}
+	if k := nm.j; k < len(s.toks) && s.toks[k].kind == tWord && s.toks[k].id < 0 && s.hasAt(k+1, kNotCountAfter) && !s.isPunct(k+1) {
+		nm.skip = true // "3,000 looted weapons": a word the lexicon does not know before the noun
+		return
+	}
 	if s.placesWith(nm) {
 		nm.skip = true // "the states with more than 150 deaths": a threshold for places
 		return

@@ -132,6 +132,9 @@ func TestRegions(t *testing.T) {
 		{name: "other countries' gazetteers", published: "2023-05-03", country: "NG",
 			text: "In April 2023, bandits killed 120 people in Zamfara and insurgents killed 45 in Borno.",
 			want: []string{"2023-04 deaths all NG-ZA 120 exact", "2023-04 deaths all NG-BO 45 exact"}},
+		{name: "a force named after another state", published: "2019-01-02", country: "IN",
+			text: "Violence in Manipur killed 37 people in 2018, among them 9 Assam Rifles troopers. The state also saw 21 people wounded.",
+			want: []string{"2018 deaths all IN-MN 37 exact", "2018 deaths security_forces IN-MN 9 exact", "2018 injuries all IN-MN 21 exact"}},
 		{name: "a dateline with the agency in brackets", published: "2012-05-06", country: "AF",
 			text: "KUNDUZ (AIP): Militants killed 23 policemen in Kunduz province in April, officials said.",
 			want: []string{"2012-04 deaths security_forces AF-KDZ 23 exact"}},
@@ -197,6 +200,9 @@ func TestQualifiersAndZeros(t *testing.T) {
 
 func TestDistractors(t *testing.T) {
 	runCases(t, []extractCase{
+		{name: "seized objects with an adjective", published: "2016-01-04",
+			text: "In 2015, police arrested 412 suspects and seized 950 illegal weapons and 31 stolen vehicles.",
+			want: []string{"2015 arrests all PK 412 exact"}},
 		{name: "percentages and periods without counts", published: "2023-03-07",
 			text: "January 2023 remained one of the deadliest months since July 2018, as 134 people lost their lives — a 139 per cent spike — and 254 received injuries in at least 44 militant attacks across the country.",
 			want: []string{"2023-01 deaths all PK 134 exact", "2023-01 injuries all PK 254 exact", "2023-01 attacks all PK 44 at_least"}},
