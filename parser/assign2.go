@@ -249,17 +249,18 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		if s.isAny(rm.i, wThey, wThese, wThose) && !st.lastSole {
 			code, block = st.ctx.Country, false // "Among those killed": people, not a place
 		}
+		here := false // the place is named before in this sentence
 		for k := pick - 1; k >= 0; k-- {
 			r := s.regions[k]
 			if !r.anaphor && !r.negated && !r.compared {
-				code, block = r.code, r.code == ""
+				code, block, here = r.code, r.code == "", true
 				if r.nation {
 					code, block = st.ctx.Country, false
 				}
 				break
 			}
 		}
-		if block && s.isAny(rm.i, wThey, wThese, wThose) && !s.isAny(rm.i-1, wIn, wOf, wAcross) {
+		if block && !here && s.isAny(rm.i, wThey, wThese, wThose) && !s.isAny(rm.i-1, wIn, wOf, wAcross) {
 			// "Police said they had arrested": people, not the district named
 			// before; the province in view is the scope
 			code, block = st.lastCoded, false

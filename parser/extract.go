@@ -113,6 +113,8 @@ func (st *docState) resolve(pm periodMention) (Period, bool) {
 		p = *st.cur
 	case pm.unit == "":
 		return Period{}, false
+	case st.cur != nil && pm.unit == Year && st.cur.Granularity == Range && monthsBetween(st.cur.Start, st.cur.End) == 12:
+		p = *st.cur // "during the year" of a fiscal year's report
 	case st.cur != nil && pm.unit == Year:
 		p = containing(Year, st.cur.Start)
 	case st.lastBy[pm.unit] != (Period{}):

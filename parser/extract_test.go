@@ -73,6 +73,13 @@ func TestNumbers(t *testing.T) {
 
 func TestPeriods(t *testing.T) {
 	runCases(t, []extractCase{
+		{name: "a bare fiscal year and the year of a fiscal report", published: "2020-07-09",
+			text: "Police in Sindh arrested 610 suspects in fiscal year 2019-20, against 575 in 2018-19. Eleven policemen were killed during the year.",
+			want: []string{"2019-07/2020-06 arrests all PK-SD 610 exact", "2018-07/2019-06 arrests all PK-SD 575 exact",
+				"2019-07/2020-06 deaths security_forces PK-SD 11 exact"}},
+		{name: "a fiscal year naming a report is no period of events", published: "2020-10-14", country: "IN",
+			text: "Maoist violence killed 202 people in 2019, according to the ministry's annual report for 2019-20.",
+			want: []string{"2019 deaths all IN 202 exact"}},
 		{name: "month without year takes the publication year", published: "2024-03-02",
 			text: "In February, militants carried out 97 attacks.",
 			want: []string{"2024-02 attacks all PK 97 exact"}},

@@ -119,7 +119,8 @@ func (s *sentence) mayStartPeriod(i int) bool {
 	tk := &s.toks[i]
 	switch tk.kind {
 	case tNum:
-		return tk.val >= 1 && tk.val <= 31 || tk.end-tk.start == 4 && tk.val >= 1900 && tk.val <= 2100 || tk.suffix == 'o'
+		return tk.val >= 1 && tk.val <= 31 || tk.end-tk.start == 4 && tk.val >= 1900 && tk.val <= 2100 || tk.suffix == 'o' ||
+			tk.suffix == 'x' && tk.val >= 1900 && tk.val <= 2100 // "2017-18"
 	case tWord:
 		if tk.dash && tk.id < 0 {
 			c := s.text[tk.start]
@@ -150,6 +151,14 @@ func (s *sentence) fiscalYear(i int, st *docState) (periodMention, bool) {
 	}
 	w := strings.ToLower(s.word(i))
 	switch {
+	case s.toks[i].kind == tNum:
+		// a bare "2017-18" where the fiscal year is not the calendar's,
+		// as the time of events ("in 2017-18"), not a title ("the annual
+		// report for 2019-20")
+		if y, ok := fiscalEnd(w); ok && s.isAny(i-1, wIn, wDuring, wThrough, wThroughout, wOver, wSince, wUntil, wTill, wBy) {
+			pm.j, pm.p = i+1, fyOf(y)
+			return pm, true
+		}
 	case strings.HasPrefix(w, "fy") && len(w) > 2:
 		if y, ok := fiscalEnd(w[2:]); ok {
 			pm.j, pm.p = i+1, fyOf(y)
@@ -505,6 +514,9 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 			pm.kind = pmFrame
 		}
 		return pm, true
+	}
+	if tk.kind == tNum && tk.suffix == 'x' {
+		return s.fiscalYear(i, st) // "in 2017-18"
 	}
 	if tk.kind == tNum && tk.suffix != 'o' {
 		return pm, false
