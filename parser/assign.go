@@ -168,6 +168,12 @@ func (s *sentence) exclude(k int) {
 		nm.skip = true // "3,000 looted weapons": a word the lexicon does not know before the noun
 		return
 	}
+	if t, ok := s.has(nm.j, kCategory); ok && s.toks[nm.j+t.n-1].kind == tWord {
+		if u, ok := s.has(nm.j+t.n, kNotCountAfter); ok && s.toks[nm.j+t.n].kind == tWord && u.n >= 2 {
+			nm.skip = true // "9,000 people remain displaced"
+			return
+		}
+	}
 	if s.placesWith(nm) {
 		nm.skip = true // "the states with more than 150 deaths": a threshold for places
 		return

@@ -69,8 +69,9 @@ func (s *sentence) sinceToDate(pm periodMention, st *docState) (periodMention, b
 	k := pm.i - 1
 	start, year := -1, st.pub.Year()
 	switch {
-	case s.is(k, wIn) && s.isAny(k-1, wBegan, wStarted, wBegun, wLaunched, wErupted) && s.sinceWithin(k-2, 5) && pm.valid && pm.p.Granularity == Month:
-		// "killed since the offensive began in August 2022": to date
+	case s.isAny(k, wIn, wOn) && s.eventStartBefore(k) && s.sinceWithin(k-2, 10) && (pm.valid || pm.kind == pmDay && !pm.p.Start.IsZero()) && pm.p.Granularity == Month:
+		// "killed since the offensive began in August 2022", "arrested
+		// since the law took effect on November 1, 2017": to date
 		start, year = int(pm.p.Start.Month()), pm.p.Start.Year()
 	case s.is(k, wSince) && (pm.valid || pm.kind == pmDay && !pm.p.Start.IsZero()) && pm.p.Granularity == Month:
 		start = int(pm.p.Start.Month())
@@ -276,6 +277,18 @@ func (lx *Lexicon) month(w string) (int, bool) {
 
 // afterYear skips an optional year after a day: "March 3, 2016", "1
 // November 2018".
+// dayMonth is the month of a day mention ending at j (see afterYear): of
+// its year when it states one ("May 3, 2023"), else of the year the
+// month last had by the publication date.
+func (s *sentence) dayMonth(m, j, end int, st *docState) Period {
+	if end > j {
+		if y, ok := s.yearAt(end - 1); ok {
+			return monthPeriod(y, m)
+		}
+	}
+	return monthPeriod(monthYear(m, st.pub), m)
+}
+
 func (s *sentence) afterYear(j int) int {
 	if s.isPunct(j, ',') {
 		if _, ok := s.yearAt(j + 1); ok {
@@ -383,9 +396,9 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 	// day-month dates: "1 November 2018", "27 Jul, 2024"
 	if s.dayNum(i) && !s.countNounAt(i+2) {
 		if m, ok := s.monthAt(i + 1); ok {
-			pm.p = monthPeriod(monthYear(m, st.pub), m) // the month of the day, for "since 3 May"
 			j := i + 2
 			pm.j, pm.kind, pm.valid = s.afterYear(j), pmDay, false
+			pm.p = s.dayMonth(m, j, pm.j, st) // the month of the day, for "since 3 May"
 			return pm, true
 		}
 	}
@@ -457,9 +470,9 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 		}
 		j := i + 1
 		if s.dayNum(j) && !s.countNounAt(j+1) && !s.hasAt(j+1, kCategoryAdj) {
-			pm.p = monthPeriod(monthYear(m, st.pub), m) // the month of the day, for "since May 3"
 			j++
 			pm.j, pm.kind, pm.valid = s.afterYear(j), pmDay, false
+			pm.p = s.dayMonth(m, j, pm.j, st) // the month of the day, for "since May 3"
 			return pm, true
 		}
 		if y, ok := s.yearAt(j); ok {
@@ -830,6 +843,12 @@ func (s *sentence) reportDate(pm periodMention) bool {
 }
 
 // sinceWithin reports "since" at most n tokens back from k.
+// eventStartBefore reports a verb of beginning right before token k:
+// "began", "erupted", "took effect".
+func (s *sentence) eventStartBefore(k int) bool {
+	return s.isAny(k-1, wBegan, wStarted, wBegun, wLaunched, wErupted) || s.is(k-1, wEffect) && s.is(k-2, wTook)
+}
+
 func (s *sentence) sinceWithin(k, n int) bool {
 	for j := k; j >= 0 && j > k-n; j-- {
 		if s.is(j, wSince) {

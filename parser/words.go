@@ -248,6 +248,7 @@ const (
 	wTolls
 	wTotal
 	wWell
+	wEffect
 	numGrammarWords
 )
 
@@ -495,4 +496,5 @@ var grammarWords = [numGrammarWords]string{
 	wTolls:         "tolls",
 	wTotal:         "total",
 	wWell:          "well",
+	wEffect:        "effect",
 }
