@@ -498,11 +498,11 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 		}
 		// "killed in violent incidents ..., up from 1,348": a weak noun
 		// between is the setting of the compared count, not its metric
-		if lTok < s.nums[prev.num].i || prev.cue >= 0 && lTok >= prev.cue && lTok <= prev.cue+3 || lt.kind == kMetricWeak {
+		if lTok < s.nums[prev.num].i || prev.cue >= 0 && lTok >= prev.cue && lTok <= s.cueEnd(prev.cue)+3 || lt.kind == kMetricWeak {
 			d.metric, d.cue, d.category, d.conf = prev.metric, prev.cue, prev.category, d.conf-0.05
 			// "security personnel killed went from 33 to 16 and civilians from 38"
 			for k := s.nums[prev.num].j; k < nm.i; k++ {
-				if c, ok := s.has(k, kCategory); ok && c.str != "none" && !s.owned(k) {
+				if c, ok := s.has(k, kCategory); ok && c.str != "none" && !s.owned(k) && !s.is(k-1, wBy) { // not "raids by gunmen"
 					d.category = c.str
 				}
 			}
@@ -597,6 +597,18 @@ func (s *sentence) listHead(nm *numMention, drafts []draft) int {
 		}
 	}
 	return -1
+}
+
+// cueEnd is the index of the last token of the metric phrase at cue
+// ("have been killed").
+func (s *sentence) cueEnd(cue int) int {
+	end := cue
+	for _, k := range []kind{kMetricVerb, kMetricNoun, kMetricWeak} {
+		if t, ok := s.has(cue, k); ok && cue+t.n-1 > end {
+			end = cue + t.n - 1
+		}
+	}
+	return end
 }
 
 // leftCue finds the nearest metric word before token i in its clause. With a

@@ -250,8 +250,12 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 			code, block = st.ctx.Country, false // "Among those killed": people, not a place
 		}
 		here := false // the place is named before in this sentence
+		unit := s.isAny(rm.j-1, wProvince, wState, wTerritory) // "the state": a first-level region
 		for k := pick - 1; k >= 0; k-- {
 			r := s.regions[k]
+			if unit && r.code == "" && !r.nation {
+				continue // a city named before is not "the state"
+			}
 			if !r.anaphor && !r.negated && !r.compared {
 				code, block, here = r.code, r.code == "", true
 				if r.nation {

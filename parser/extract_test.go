@@ -145,6 +145,9 @@ func TestRegions(t *testing.T) {
 		{name: "a force named after another state", published: "2019-01-02", country: "IN",
 			text: "Violence in Manipur killed 37 people in 2018, among them 9 Assam Rifles troopers. The state also saw 21 people wounded.",
 			want: []string{"2018 deaths all IN-MN 37 exact", "2018 deaths security_forces IN-MN 9 exact", "2018 injuries all IN-MN 21 exact"}},
+		{name: "the state is not the city named before", published: "2018-05-06", country: "NG",
+			text: "Herders and farmers clashed again in Benue State. Speaking in Makurdi, the governor said the state had recorded 46 attacks in April.",
+			want: []string{"2018-04 attacks all NG-BE 46 exact"}},
 		{name: "a dateline with the agency in brackets", published: "2012-05-06", country: "AF",
 			text: "KUNDUZ (AIP): Militants killed 23 policemen in Kunduz province in April, officials said.",
 			want: []string{"2012-04 deaths security_forces AF-KDZ 23 exact"}},
@@ -156,6 +159,9 @@ func TestRegions(t *testing.T) {
 
 func TestCategoriesAndMetrics(t *testing.T) {
 	runCases(t, []extractCase{
+		{name: "a comparison takes the kind of the count compared, past the setting", published: "2018-05-06", country: "NG",
+			text: "At least 310 people have been killed in raids by gunmen in Zamfara this year, against 205 in the whole of 2017.",
+			want: []string{"2018 deaths all NG-ZA 310 at_least", "2017 deaths all NG-ZA 205 exact"}},
 		{name: "others are the people of the clause's first count", published: "2019-01-03",
 			text: "In 2018, 48 civilians were killed and 95 others hurt, while 310 people died in all, among them 120 soldiers, and 402 others were wounded.",
 			want: []string{"2018 deaths civilians PK 48 exact", "2018 injuries civilians PK 95 exact", "2018 deaths all PK 310 exact",
