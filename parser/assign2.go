@@ -249,7 +249,7 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		if s.isAny(rm.i, wThey, wThese, wThose) && !st.lastSole {
 			code, block = st.ctx.Country, false // "Among those killed": people, not a place
 		}
-		here := false // the place is named before in this sentence
+		here := false                                          // the place is named before in this sentence
 		unit := s.isAny(rm.j-1, wProvince, wState, wTerritory) // "the state": a first-level region
 		for k := pick - 1; k >= 0; k-- {
 			r := s.regions[k]
