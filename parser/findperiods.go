@@ -413,9 +413,9 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 			if s.isAny(j, wAnd, wTo) || s.isPunct(j, '-') {
 				if m2, ok := s.monthAt(j + 1); ok && !s.dayNum(j+2) && !s.dayNum(i+2) {
 					j += 2
-					y2, hasY2 := s.yearAt(j)
+					y2, n, hasY2 := s.yearRef(j, st) // "2016", "this year", "last year"
 					if hasY2 {
-						j++
+						j += n
 					} else {
 						y2 = monthYear(m2, st.pub)
 					}
