@@ -215,6 +215,9 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 			break
 		}
 	}
+	if pick < 0 {
+		pick = s.regionPastAside(nm)
+	}
 	// "a single death each in Islamabad and Gilgit-Baltistan"
 	if each := s.eachRegions(nm); len(each) > 0 {
 		d.regions = each
@@ -355,6 +358,33 @@ func (s *sentence) regionAfter(nm *numMention) int {
 					return s.possessiveRegion(r)
 				}
 			}
+		}
+	}
+	return -1
+}
+
+// regionPastAside finds the place of a count whose predicate follows an
+// aside on its parts: "19 people, including four engineers, had been
+// kidnapped by militants in Balochistan". It returns -1 for none.
+func (s *sentence) regionPastAside(nm *numMention) int {
+	j := nm.j
+	if t, ok := s.has(j, kCategory); ok {
+		j += t.n
+	}
+	if !s.isPunct(j, ',') || !s.isAny(j+1, wIncluding, wAmong) {
+		return -1
+	}
+	e := j + 2
+	for e < len(s.toks) && !s.isPunct(e, ',') {
+		if s.toks[e].kind == tPunct && !s.isPunct(e, '-', '(', ')') {
+			return -1
+		}
+		e++
+	}
+	for k, rm := range s.regions {
+		if rm.i > e && s.clause[rm.i] == s.clause[nm.i] && s.seg[rm.i] == s.seg[e+1] && s.is(rm.i-1, wIn) &&
+			!rm.negated && !rm.compared && !rm.included && !rm.anaphor {
+			return k
 		}
 	}
 	return -1

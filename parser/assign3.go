@@ -546,7 +546,12 @@ func (s *sentence) breakdowns(drafts []draft) []draft {
 				}
 			}
 		}
-		if c := drafts[a].category; c != "all" && c != "" && a+1 < len(drafts) {
+		// attacks, arrests and abductions have no categories: their parts
+		// are kinds of people or groups ("27 abducted, among them six
+		// children"), not reported apart
+		m := drafts[a].metric
+		uncategorised := m == MetricAttacks || m == MetricArrests || m == MetricAbductions
+		if c := drafts[a].category; (c != "all" && c != "" || uncategorised) && a+1 < len(drafts) {
 			nb := s.nums[drafts[a+1].num]
 			if k := nb.i - 1; s.partIntro(k) && k-na.j <= 8 && drafts[a+1].category == c && drafts[a+1].metric == drafts[a].metric && nb.val < na.val {
 				// "46 personnel martyred, among them 31 soldiers and 15 policemen": parts of the total

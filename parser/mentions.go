@@ -219,7 +219,7 @@ func (s *sentence) findRegions(st *docState) {
 		if best.kind == kRegion || best.kind == kCountry || best.kind == kBlockedPlace {
 			if _, _, ok := s.endsAt(i, kRegionNegator); ok {
 				rm.negated = true
-			} else if i >= 2 && s.is(i-1, wThe) {
+			} else if i >= 2 && s.isAny(i-1, wThe, wIts, wTheir) { // "excluding its tribal districts"
 				if _, _, ok := s.endsAt(i-1, kRegionNegator); ok {
 					rm.negated = true
 				}
