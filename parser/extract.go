@@ -27,6 +27,9 @@ type docState struct {
 	lastBy   map[Granularity]Period // the last period of each granularity
 	lastP    Period
 	lastStr  string
+	// asOf is the day of the statement the text reports ("police said on
+	// Wednesday"), when it names one; counts to date run to it.
+	asOf time.Time
 	// focus is the region a document is about when its first figures are
 	// regional and it never names the country as a scope (a provincial
 	// assessment); figures without a place then belong to it.

@@ -84,9 +84,16 @@ func (s *sentence) sinceToDate(pm periodMention, st *docState) (periodMention, b
 	default:
 		return pm, false
 	}
-	end := containing(Month, st.pub).Start
-	if st.pub.Day() >= 15 {
-		end = end.AddDate(0, 1, 0) // past mid-month the count runs into the month of publication
+	// the count runs to the day of the statement or of publication: into
+	// its month, unless that is the first ("said on 1 May": January to
+	// April)
+	asOf := st.pub
+	if !st.asOf.IsZero() {
+		asOf = st.asOf
+	}
+	end := containing(Month, asOf).Start
+	if asOf.Day() > 1 {
+		end = end.AddDate(0, 1, 0)
 	}
 	first := time.Date(year, time.Month(start), 1, 0, 0, 0, 0, time.UTC)
 	if !end.After(first) {
@@ -828,6 +835,27 @@ func (s *sentence) yearInView(st *docState) int {
 	return st.currentYear()
 }
 
+// statementDay returns the day of a statement named by its weekday ("police
+// officials said on Wednesday"): the last such day on or before the
+// publication date pub. It is zero when the sentence names none.
+func (s *sentence) statementDay(pub time.Time) time.Time {
+	if s.allMask&(1<<kReportVerb) == 0 || s.allMask&(1<<kWeekday) == 0 {
+		return time.Time{}
+	}
+	for k := 1; k+1 < len(s.toks); k++ {
+		if !s.is(k, wOn) {
+			continue
+		}
+		t, ok := s.has(k+1, kWeekday)
+		if _, _, said := s.endsAt(k, kReportVerb); !ok || !said {
+			continue
+		}
+		back := (int(pub.Weekday()) - int(t.num) + 7) % 7
+		return pub.AddDate(0, 0, -back)
+	}
+	return time.Time{}
+}
+
 // reportDate reports a day named as the date of a statement: "the United
 // Nations said on Wednesday", "a report released on Tuesday".
 func (s *sentence) reportDate(pm periodMention) bool {
@@ -842,13 +870,13 @@ func (s *sentence) reportDate(pm periodMention) bool {
 	return ok
 }
 
-// sinceWithin reports "since" at most n tokens back from k.
 // eventStartBefore reports a verb of beginning right before token k:
 // "began", "erupted", "took effect".
 func (s *sentence) eventStartBefore(k int) bool {
 	return s.isAny(k-1, wBegan, wStarted, wBegun, wLaunched, wErupted) || s.is(k-1, wEffect) && s.is(k-2, wTook)
 }
 
+// sinceWithin reports "since" at most n tokens back from k.
 func (s *sentence) sinceWithin(k, n int) bool {
 	for j := k; j >= 0 && j > k-n; j-- {
 		if s.is(j, wSince) {

@@ -62,6 +62,8 @@ const (
 	kOrganisation
 	kAgentVerb
 	kReportVerb
+	kWeekday // num: 0 Sunday ... 6 Saturday
+
 	numKinds
 )
 
@@ -132,6 +134,7 @@ type lexiconFile struct {
 	Ordinals         map[string]int64 `yaml:"ordinals"`
 	Months           map[string]int64 `yaml:"months"`
 	Days             []string         `yaml:"days"`
+	Weekdays         map[string]int64 `yaml:"weekdays"`
 	NotCountAfter    []string         `yaml:"not_count_after"`
 	NotCountBefore   []string         `yaml:"not_count_before"`
 	Restrictors      []string         `yaml:"restrictors"`
@@ -307,6 +310,12 @@ func (lx *Lexicon) addLexicon(lf *lexiconFile) error {
 			return fmt.Errorf("months: %q has month %d", w, v)
 		}
 		lx.add(w, tag{kind: kMonth, num: v})
+	}
+	for w, v := range lf.Weekdays {
+		if v < 0 || v > 6 {
+			return fmt.Errorf("weekdays: %q has day %d (0 Sunday ... 6 Saturday)", w, v)
+		}
+		lx.add(w, tag{kind: kWeekday, num: v})
 	}
 	lists := []struct {
 		ws []string

@@ -170,6 +170,9 @@ func (s *sentence) analyse(lx *Lexicon, text string, start, end int, st *docStat
 	}
 	s.match()
 	s.structure()
+	if st.asOf.IsZero() {
+		st.asOf = s.statementDay(st.pub)
+	}
 	s.findPeriods(st)
 	s.markComparisons()
 	s.findRegions(st)
