@@ -169,8 +169,8 @@ func (s *sentence) exclude(k int) {
 		return
 	}
 	if t, ok := s.has(nm.j, kCategory); ok && s.toks[nm.j+t.n-1].kind == tWord {
-		if u, ok := s.has(nm.j+t.n, kNotCountAfter); ok && s.toks[nm.j+t.n].kind == tWord && u.n >= 2 {
-			nm.skip = true // "9,000 people remain displaced"
+		if _, ok := s.has(nm.j+t.n, kNotCountAfter); ok && s.toks[nm.j+t.n].kind == tWord {
+			nm.skip = true // "9,000 people remain displaced", "13,000 personnel deployed"
 			return
 		}
 	}

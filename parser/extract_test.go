@@ -225,6 +225,9 @@ func TestQualifiersAndZeros(t *testing.T) {
 
 func TestDistractors(t *testing.T) {
 	runCases(t, []extractCase{
+		{name: "forces deployed are no count", published: "2019-07-04", country: "ML",
+			text: "The UN mission, with some 13,000 personnel deployed, lost fewer than a dozen peacekeepers in the first half of 2019.",
+			want: []string{"2019-H1 deaths security_forces ML 12 at_most"}},
 		{name: "seized objects with an adjective", published: "2016-01-04",
 			text: "In 2015, police arrested 412 suspects and seized 950 illegal weapons and 31 stolen vehicles.",
 			want: []string{"2015 arrests all PK 412 exact"}},
