@@ -266,6 +266,13 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 			if !ok {
 				t, ok = s.has(k+2, kMetricWeak)
 			}
+			if !ok && s.isAny(k+1, wThose, wThese) {
+				// "600 of those killed were civilians": people of a kind
+				if v, isVerb := s.has(k+2, kMetricVerb); isVerb && (v.str == MetricDeaths || v.str == MetricInjuries) &&
+					s.isAny(k+2+v.n, wWere, wWas) && s.hasAt(k+3+v.n, kCategory) {
+					t, ok = v, true
+				}
+			}
 			if ok {
 				metric, mTok = t, k+2
 				if j := k + 2 + t.n; cat == "" && s.isAny(j, wWere, wWas, wAre, wIs) {
