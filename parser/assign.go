@@ -63,7 +63,7 @@ func (s *sentence) extract(st *docState) {
 		if !s.metricFor(&d, drafts, st) {
 			continue
 		}
-		if d.metric != MetricArrests && d.metric != MetricAbductions && s.subHas(nm.i, kRestrictor) {
+		if d.metric != MetricArrests && d.metric != MetricAbductions && s.restricted(nm) {
 			continue // a sub-type, a rate or a threshold
 		}
 		if s.segHas(nm.i, kThreshold) {
@@ -198,6 +198,34 @@ func (s *sentence) segHas(i int, k kind) bool {
 }
 
 // subHas reports whether the sub-clause of token i contains a phrase of kind k.
+// restricted reports a restrictor (a sub-type, a rate, a threshold) in
+// the number's clause part, leaving out one that belongs to a later
+// count's noun ("killed 41 militants and arrested 612 cadres of various
+// outfits").
+func (s *sentence) restricted(nm *numMention) bool {
+	if !s.subHas(nm.i, kRestrictor) {
+		return false
+	}
+	c := s.sub[nm.i]
+	later := -1 // the first count after nm
+	for k := range s.nums {
+		if s.nums[k].i >= nm.j && !s.nums[k].skip {
+			later = s.nums[k].i
+			break
+		}
+	}
+	for j := range s.toks {
+		if s.sub[j] != c || !s.hasAt(j, kRestrictor) {
+			continue
+		}
+		if later >= 0 && j > later && (s.is(j-1, wOf) || s.is(j-2, wOf) && s.toks[j-1].kind == tWord) {
+			continue // "612 cadres of various outfits": the later count's
+		}
+		return true
+	}
+	return false
+}
+
 func (s *sentence) subHas(i int, k kind) bool {
 	if s.subMask[s.sub[i]]&(1<<k) == 0 {
 		return false

@@ -237,6 +237,15 @@ func (s *sentence) zeros(st *docState) {
 					metric, at, ok = m, k+t.n-1, true
 				}
 			}
+			if !ok {
+				// "not a single incident linked to ...": no zero read, and
+				// no count of one either
+				for n := range s.nums {
+					if s.nums[n].i >= k && s.nums[n].i < k+t.n {
+						s.nums[n].skip = true
+					}
+				}
+			}
 		} else if t, has := s.has(k, kZeroFree); has {
 			if m, mk, found := s.metricNounAfter(k+t.n, 3); found {
 				metric, at, ok = m, mk, true

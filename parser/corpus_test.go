@@ -16,7 +16,7 @@ const corpusRoot = "testdata/corpus"
 // accuracy of at least 0.95. Our own sets have floors of their own: the
 // sets the parser was developed against keep a regression floor. The
 // newest set is held out: written blind and scored before any tuning (own4
-// scored F1 0.775 on its first run, own5 0.745, own6 0.779), it measures
+// scored F1 0.775 on its first run, own5 0.745, own6 0.779, own7 0.776), it measures
 // generalisation, and its floor only catches a collapse.
 const (
 	minF1                = 0.95
@@ -27,7 +27,7 @@ const (
 // defaultFloor.
 var folderFloors = map[string]float64{
 	"dev":  minF1,
-	"own6": 0.70, // held out
+	"own7": 0.70, // held out
 }
 
 const defaultFloor = 0.85
