@@ -125,8 +125,8 @@ func (s *sentence) leftCategory(i, cue int) (string, bool) {
 		if cue >= 0 && s.seg[k] != s.seg[i] && !(s.clauseSubject(k) && s.sub[k] == s.sub[i]) {
 			continue
 		}
-		if c.str == "all" || c.str == "none" || s.owned(k) || s.hasAt(k+c.n, kMetricNoun) || s.hasAt(k+c.n, kMetricWeak) {
-			continue // "militant attacks": an adjective, not the people counted
+		if c.str == "all" || c.str == "none" || s.owned(k) || s.hasAt(k+c.n, kMetricNoun) || s.hasAt(k+c.n, kMetricWeak) || s.hasAt(k+c.n, kViolence) {
+			continue // "militant attacks", "militant violence": an adjective, not the people counted
 		}
 		if s.mixedCategory(k, c) {
 			return "none", true // "Civilians and security personnel made up 698"

@@ -69,13 +69,14 @@ func (s *sentence) sinceToDate(pm periodMention, st *docState) (periodMention, b
 	k := pm.i - 1
 	start, year := -1, st.pub.Year()
 	switch {
-	case s.isAny(k, wIn, wOn) && s.eventStartBefore(k) && s.sinceWithin(k-2, 10) && (pm.valid || pm.kind == pmDay && !pm.p.Start.IsZero()) && pm.p.Granularity == Month:
+	case s.isAny(k, wIn, wOn) && s.eventStartBefore(k) && s.sinceWithin(k-2, 16) && (pm.valid || pm.kind == pmDay && !pm.p.Start.IsZero()) && pm.p.Granularity == Month:
 		// "killed since the offensive began in August 2022", "arrested
 		// since the law took effect on November 1, 2017": to date
 		start, year = int(pm.p.Start.Month()), pm.p.Start.Year()
 	case s.is(k, wSince) && (pm.valid || pm.kind == pmDay && !pm.p.Start.IsZero()) && pm.p.Granularity == Month:
-		start = int(pm.p.Start.Month())
-		if pm.p.Start.Year() != st.pub.Year() {
+		// "since May": within the year before the statement
+		start, year = int(pm.p.Start.Month()), pm.p.Start.Year()
+		if pm.p.Start.Before(st.pub.AddDate(-1, 0, 0)) {
 			return pm, false
 		}
 	case s.is(k, wOf) && s.isAny(k-1, wBeginning, wStart) && s.is(k-2, wThe) && s.is(k-3, wSince) && !pm.valid && pm.unit == Year:
@@ -872,8 +873,17 @@ func (s *sentence) reportDate(pm periodMention) bool {
 
 // eventStartBefore reports a verb of beginning right before token k:
 // "began", "erupted", "took effect".
+// A place may come between: "was launched in the Garo Hills in May".
 func (s *sentence) eventStartBefore(k int) bool {
-	return s.isAny(k-1, wBegan, wStarted, wBegun, wLaunched, wErupted) || s.is(k-1, wEffect) && s.is(k-2, wTook)
+	for j := k - 1; j >= 1 && j >= k-6; j-- {
+		if s.isAny(j, wBegan, wStarted, wBegun, wLaunched, wErupted) || s.is(j, wEffect) && s.is(j-1, wTook) {
+			return true
+		}
+		if s.toks[j].kind != tWord {
+			return false
+		}
+	}
+	return false
 }
 
 // sinceWithin reports "since" at most n tokens back from k.

@@ -63,9 +63,14 @@ const (
 	kAgentVerb
 	kReportVerb
 	kWeekday // num: 0 Sunday ... 6 Saturday
+	kViolence
+
 
 	numKinds
 )
+
+// The kinds are bits of uint64 masks (kmask, allMask): at most 64.
+var _ [64 - numKinds]struct{}
 
 // tag is one role of a phrase with its value (a metric, a code, a number).
 type tag struct {
@@ -135,6 +140,7 @@ type lexiconFile struct {
 	Months           map[string]int64 `yaml:"months"`
 	Days             []string         `yaml:"days"`
 	Weekdays         map[string]int64 `yaml:"weekdays"`
+	ViolenceNouns    []string         `yaml:"violence_nouns"`
 	NotCountAfter    []string         `yaml:"not_count_after"`
 	NotCountBefore   []string         `yaml:"not_count_before"`
 	Restrictors      []string         `yaml:"restrictors"`
@@ -328,7 +334,7 @@ func (lx *Lexicon) addLexicon(lf *lexiconFile) error {
 		{lf.Nationwide, kNationwide}, {lf.Local, kLocal}, {lf.Distributors, kDistributor},
 		{lf.Respectively, kRespectively}, {lf.Negators, kNegator}, {lf.ZeroTriggers, kZeroTrigger},
 		{lf.ZeroVerbs, kZeroVerb}, {lf.SingleEvents, kSingleEvent}, {lf.SameNumber, kSameNumber},
-		{lf.ToDate, kToDate}, {lf.ZeroFree, kZeroFree}, {lf.RegionInclusions, kRegionInclusion}, {lf.Thresholds, kThreshold}, {lf.Organisations, kOrganisation}, {lf.AgentVerbs, kAgentVerb}, {lf.ReportVerbs, kReportVerb},
+		{lf.ToDate, kToDate}, {lf.ZeroFree, kZeroFree}, {lf.RegionInclusions, kRegionInclusion}, {lf.Thresholds, kThreshold}, {lf.Organisations, kOrganisation}, {lf.AgentVerbs, kAgentVerb}, {lf.ReportVerbs, kReportVerb}, {lf.ViolenceNouns, kViolence},
 	}
 	for _, l := range lists {
 		lx.addAll(l.ws, tag{kind: l.k})

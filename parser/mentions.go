@@ -192,6 +192,9 @@ func (s *sentence) findRegions(st *docState) {
 		if !found {
 			continue
 		}
+		if best.kind == kNationwide && i > 0 && s.capitalized(i) && (s.capitalized(i-1) || i+best.n < len(s.toks) && s.capitalized(i+best.n)) {
+			continue // "the Garo National Liberation Army": a name
+		}
 		if best.kind == kAnaphor && s.is(i, wThere) && s.isAny(i+1, wWere, wWas, wIs, wAre, wHave, wHas, wHad) {
 			continue // existential "there were 12 attacks"
 		}
