@@ -65,7 +65,6 @@ const (
 	kWeekday // num: 0 Sunday ... 6 Saturday
 	kViolence
 
-
 	numKinds
 )
 
