@@ -57,9 +57,39 @@ func (s *sentence) findPeriods(st *docState) {
 			i = pm.j
 			continue
 		}
+		if s.ofFiscalYear(pm) {
+			pm.kind = pmReference // it only placed the quarter: not the period in view
+		}
 		s.periods = append(s.periods, pm)
 		i = pm.j
 	}
+}
+
+// ofFiscalYear moves a quarter or half named by its ordinal into the
+// fiscal year named right after it: "the first quarter of the current
+// fiscal year" in Pakistan is July to September.
+// It reports whether it did.
+func (s *sentence) ofFiscalYear(fy periodMention) bool {
+	if len(s.periods) == 0 || !fy.valid || fy.p.Granularity != Range || monthsBetween(fy.p.Start, fy.p.End) != 12 || !s.is(fy.i-1, wOf) {
+		return false
+	}
+	prev := &s.periods[len(s.periods)-1]
+	if prev.j != fy.i-1 || !prev.valid {
+		return false
+	}
+	n := 0
+	switch prev.p.Granularity {
+	case Quarter:
+		n = 3
+	case Half:
+		n = 6
+	default:
+		return false
+	}
+	idx := (int(prev.p.Start.Month()) - 1) / n // 0-based ordinal in its calendar year
+	start := fy.p.Start.AddDate(0, n*idx, 0)
+	prev.p = normalise(Period{Start: start, End: start.AddDate(0, n, 0), Granularity: Range})
+	return true
 }
 
 // sinceToDate reads "since January" and "since the beginning of the year"
