@@ -103,7 +103,7 @@ func (s *sentence) sinceToDate(pm periodMention, st *docState) (periodMention, b
 		// "killed since the offensive began in August 2022", "arrested
 		// since the law took effect on November 1, 2017": to date
 		start, year = int(pm.p.Start.Month()), pm.p.Start.Year()
-	case s.is(k, wSince) && (pm.valid || pm.kind == pmDay && !pm.p.Start.IsZero()) && pm.p.Granularity == Month:
+	case s.is(k, wSince) && !s.referenceSince(k) && (pm.valid || pm.kind == pmDay && !pm.p.Start.IsZero()) && pm.p.Granularity == Month:
 		// "since May": within the year before the statement
 		start, year = int(pm.p.Start.Month()), pm.p.Start.Year()
 		if pm.p.Start.Before(st.pub.AddDate(-1, 0, 0)) {
@@ -899,6 +899,13 @@ func (s *sentence) reportDate(pm periodMention) bool {
 	}
 	_, _, ok := s.endsAt(k, kReportVerb)
 	return ok
+}
+
+// referenceSince reports a "since" at k that names a record, not a span:
+// "the highest since October 2012".
+func (s *sentence) referenceSince(k int) bool {
+	t, _, ok := s.endsAt(k+1, kReference)
+	return ok && t.n > 1
 }
 
 // eventStartBefore reports a verb of beginning right before token k:

@@ -260,6 +260,7 @@ func (s *sentence) structure() {
 	var all uint64
 	c, g, u, d := 0, 0, 0, 0
 	prevComma := false
+	outer := -1 // the clause part an open aside on a part interrupts
 	for i := range toks {
 		tk := &toks[i]
 		if tk.kind == tPunct {
@@ -268,7 +269,13 @@ func (s *sentence) structure() {
 				c++
 				g++
 				u++
-			case ',', ':', '(', ')':
+				outer = -1
+			case ',':
+				g++
+				if outer >= 0 && s.closesAside(i) {
+					u, outer = outer, -1 // ", many of them aimed at candidates, killed 212"
+				}
+			case ':', '(', ')':
 				g++
 			case '-':
 				g++
@@ -279,6 +286,9 @@ func (s *sentence) structure() {
 		} else if id := tk.id; id >= 0 && int(id) < len(conj) && conj[id] {
 			u++
 		} else if prevComma && s.asideAfterComma(i) {
+			if s.partAside(i) && outer < 0 {
+				outer = u
+			}
 			u++
 		}
 		prevComma = tk.kind == tPunct && tk.punct == ','
@@ -302,6 +312,22 @@ func (s *sentence) structure() {
 	}
 	s.clause, s.seg, s.sub, s.depths = clause, seg, sub, depths
 	s.subMask, s.segMask, s.allMask = subMask, segMask, all
+}
+
+// partAside reports an aside on a part at i ("many of them", "mostly"),
+// which ends at the next comma followed by the predicate it interrupted.
+func (s *sentence) partAside(i int) bool {
+	return s.isAny(i, wMany, wMost, wSome, wSeveral) && s.is(i+1, wOf) || s.isAny(i, wMostly, wMainly, wLargely)
+}
+
+// closesAside reports whether the comma at i ends an aside: a verb or a
+// conjunction follows it, not the next item of a list inside the aside.
+func (s *sentence) closesAside(i int) bool {
+	k := i + 1
+	if s.isAny(k, wAnd) {
+		k++
+	}
+	return s.hasAt(k, kMetricVerb) || s.hasAt(k, kAgentVerb) || s.isAny(k, wHad, wHave, wHas, wWere, wWas, wAre, wIs, wLeft, wClaimed)
 }
 
 // asideAfterComma reports a word after a comma that opens a clause of its

@@ -249,6 +249,9 @@ const (
 	wTotal
 	wWell
 	wEffect
+	wLeft
+	wClaimed
+	wRounded
 	numGrammarWords
 )
 
@@ -497,4 +500,7 @@ var grammarWords = [numGrammarWords]string{
 	wTotal:         "total",
 	wWell:          "well",
 	wEffect:        "effect",
+	wLeft:          "left",
+	wClaimed:       "claimed",
+	wRounded:       "rounded",
 }
