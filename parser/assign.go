@@ -494,8 +494,12 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 			}
 		}
 	}
-	if cat == "" && s.isAny(nm.j, wHad, wHave, wHas, wWere, wWas, wAre, wIs) && nm.j+1 < len(s.toks) {
-		k := nm.j + 1
+	h := nm.j // "56 had surrendered", "4,600 candidates had contested": another predicate
+	if h < len(s.toks) && s.toks[h].kind == tWord && s.toks[h].id < 0 && s.kmask[h] == 0 {
+		h++
+	}
+	if cat == "" && s.isAny(h, wHad, wHave, wHas, wWere, wWas, wAre, wIs) && h+1 < len(s.toks) {
+		k := h + 1
 		for s.isAny(k, wBeen, wAlso, wNot) {
 			k++
 		}

@@ -191,8 +191,8 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 	}
 	for k := len(s.regions) - 1; k >= 0 && pick < 0; k-- {
 		rm := s.regions[k]
-		if rm.j > nm.i || s.clause[rm.i] != c || rm.negated || rm.compared || rm.included {
-			continue
+		if rm.j > nm.i || s.clause[rm.i] != c || rm.negated || rm.compared || rm.included || s.sub[rm.i] > s.sub[nm.i] {
+			continue // (a place in a closed aside before the number is the aside's)
 		}
 		if s.betweenTotal(rm, nm) {
 			continue

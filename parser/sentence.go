@@ -326,6 +326,9 @@ func (s *sentence) closesAside(i int) bool {
 	k := i + 1
 	if s.isAny(k, wAnd) {
 		k++
+		if t, ok := s.has(k, kCategory); ok {
+			k += t.n // ", and police rounded up"
+		}
 	}
 	return s.hasAt(k, kMetricVerb) || s.hasAt(k, kAgentVerb) || s.isAny(k, wHad, wHave, wHas, wWere, wWas, wAre, wIs, wLeft, wClaimed)
 }
