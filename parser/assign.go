@@ -472,6 +472,16 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 			d.metric, d.cue, d.conf = st.headedMetric, -1, d.conf-0.15
 			return true
 		}
+		// "Balochistan 41, ..., Sindh 22 and Punjab three, while
+		// Islamabad recorded one attack": the kind is named at the end
+		if len(drafts) == 0 && s.depth(nm.i) == 0 && (s.isPunct(nm.j, ',') || s.is(nm.j, wAnd)) {
+			for k := nm.j; k < len(s.toks) && s.clause[k] == s.clause[nm.i]; k++ {
+				if t, ok := s.has(k, kMetricNoun); ok {
+					d.metric, d.cue, d.conf = t.str, -1, d.conf-0.2
+					return true
+				}
+			}
+		}
 	}
 	// "7 of the 12 attacks": the metric of the total
 	if cat == "" {
