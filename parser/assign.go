@@ -678,10 +678,28 @@ func (s *sentence) leftCue(i int, people bool) (tag, int) {
 			if people && t.str == MetricAttacks {
 				continue
 			}
+			if h, hk, ok := s.headBefore(k); ok {
+				return h, hk // "Deaths from ... communal attacks rose to 1,093"
+			}
 			return t, k
 		}
 	}
 	return tag{}, -1
+}
+
+// headBefore finds a metric noun whose "from" phrase holds token k:
+// "Deaths from insurgency, banditry and communal attacks": the count is of
+// deaths, the attacks are their cause.
+func (s *sentence) headBefore(k int) (tag, int, bool) {
+	for j := k - 1; j >= 0 && j >= k-10 && s.clause[j] == s.clause[k]; j-- {
+		if s.is(j, wFrom) {
+			if t, h, ok := s.endsAt(j, kMetricNoun); ok {
+				return t, h, true
+			}
+			return tag{}, -1, false
+		}
+	}
+	return tag{}, -1, false
 }
 
 // metricAnaphor reports "the figures for KP and Balochistan stood at ...":

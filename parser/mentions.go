@@ -241,14 +241,64 @@ func (s *sentence) findRegions(st *docState) {
 				}
 			}
 		}
+		if best.kind == kRegion {
+			rm.alt = s.countryAlso(i, best.n) // "Niger": also a country
+		}
 		s.regions = append(s.regions, rm)
 		i += best.n - 1
+	}
+	s.countriesListed(st)
+}
+
+// countryAlso returns the country a region's name also names ("niger"),
+// else "".
+func (s *sentence) countryAlso(i, n int) string {
+	for _, t := range s.ann[i] {
+		if t.kind == kCountry && t.n == n {
+			return t.str
+		}
+	}
+	return ""
+}
+
+// countriesListed reads a name that is both a region and a country as the
+// country when it is listed with another foreign country: "troops from
+// Chad and Niger".
+func (s *sentence) countriesListed(st *docState) {
+	for k := range s.regions {
+		rm := &s.regions[k]
+		if rm.alt == "" {
+			continue
+		}
+		for _, o := range []int{k - 1, k + 1} {
+			if o < 0 || o >= len(s.regions) {
+				continue
+			}
+			other := s.regions[o]
+			a, b := min(rm.i, other.i), max(rm.i, other.i)
+			gap := b - s.regions[min(k, o)].j
+			if len(other.code) == 2 && other.code != st.ctx.Country && gap <= 1 && (gap == 0 || s.isAny(a+1, wAnd, wOr) || s.isPunct(b-1, ',') || s.isAny(b-1, wAnd, wOr)) {
+				rm.code = rm.alt
+				break
+			}
+		}
 	}
 }
 
 func (s *sentence) preferTag(t, best tag, st *docState) bool {
-	// at equal length a region of the document's country wins
-	return t.kind == kRegion && len(t.str) > 2 && t.str[:2] == st.ctx.Country && !(best.kind == kRegion && len(best.str) > 2 && best.str[:2] == st.ctx.Country)
+	// at equal length a region of the document's country wins, then a
+	// country over another country's region ("Niger": the state in a
+	// Nigerian text, the country elsewhere)
+	rank := func(t tag) int {
+		switch {
+		case t.kind == kRegion && len(t.str) > 2 && t.str[:2] == st.ctx.Country:
+			return 3
+		case t.kind == kCountry:
+			return 2
+		}
+		return 1
+	}
+	return rank(t) > rank(best)
 }
 
 // pickRegion chooses among regions of several countries sharing a name

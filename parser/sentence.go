@@ -48,6 +48,7 @@ type regionMention struct {
 	anaphor  bool   // "there", "the province": resolved to the previous region
 	nation   bool   // "nationwide": the default country
 	included bool   // "KP, including its merged districts": part of another place
+	alt      string // the country the region's name also names ("Niger")
 }
 
 // numMention is a number found in a sentence.
