@@ -195,6 +195,9 @@ func (s *sentence) findRegions(st *docState) {
 		if best.kind == kNationwide && i > 0 && s.capitalized(i) && (s.capitalized(i-1) || i+best.n < len(s.toks) && s.capitalized(i+best.n)) {
 			continue // "the Garo National Liberation Army": a name
 		}
+		if best.kind != kAnaphor && s.is(i-1, wIn) && (s.hasEndingAt(i-1, kReportVerb) || i >= 2 && s.toks[i-2].kind == tWord && s.hasEndingAt(i-2, kReportVerb)) {
+			continue // where a statement was made: "the report, released in Abuja", "told reporters in Quetta"
+		}
 		if best.kind == kAnaphor && s.is(i, wThere) && s.isAny(i+1, wWere, wWas, wIs, wAre, wHave, wHas, wHad) {
 			continue // existential "there were 12 attacks"
 		}
