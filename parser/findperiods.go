@@ -327,6 +327,18 @@ func (s *sentence) dayMonth(m, j, end int, st *docState) Period {
 	return monthPeriod(monthYear(m, st.pub), m)
 }
 
+// skipDay returns the token after a day number at j ("3", "3," before a
+// year), else j.
+func (s *sentence) skipDay(j int) int {
+	if !s.dayNum(j) || s.countNounAt(j+1) {
+		return j
+	}
+	if s.isPunct(j+1, ',') && s.yearAtOK(j+2) {
+		return j + 2
+	}
+	return j + 1
+}
+
 func (s *sentence) afterYear(j int) int {
 	if s.isPunct(j, ',') {
 		if _, ok := s.yearAt(j + 1); ok {
@@ -443,14 +455,16 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 	// range of months: "between July and September 2016", "from July to September"
 	if s.isAny(i, wBetween, wFrom) {
 		if m1, ok := s.monthAt(i + 1); ok {
-			j := i + 2
+			// days are read as the months they fall in: "between January
+			// 1 and June 30" is January to June
+			j := s.skipDay(i + 2)
 			y1, hasY1 := s.yearAt(j)
 			if hasY1 {
 				j++
 			}
 			if s.isAny(j, wAnd, wTo) || s.isPunct(j, '-') {
-				if m2, ok := s.monthAt(j + 1); ok && !s.dayNum(j+2) && !s.dayNum(i+2) {
-					j += 2
+				if m2, ok := s.monthAt(j + 1); ok {
+					j = s.skipDay(j + 2)
 					y2, n, hasY2 := s.yearRef(j, st) // "2016", "this year", "last year"
 					if hasY2 {
 						j += n
