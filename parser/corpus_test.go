@@ -13,11 +13,11 @@ import (
 const corpusRoot = "testdata/corpus"
 
 // Thresholds of issue 2: the shared dev set must score F1 and qualifier
-// accuracy of at least 0.95. Our own sets have floors of their own: the
-// sets the parser was developed against keep a regression floor. The
-// newest set is held out: written blind and scored before any tuning (own4
-// scored F1 0.775 on its first run, own5 0.745, own6 0.779, own7 0.776), it measures
-// generalisation, and its floor only catches a collapse.
+// accuracy of at least 0.95. Our own sets keep a regression floor. Each
+// was written blind and scored once before any tuning, which is the
+// measure of generalisation to unseen reports (own4 scored F1 0.775 on its
+// first run, own5 0.745, own6 0.779, own7 0.776); a set added blind gets a
+// floor of 0.70 here until it has been worked through.
 const (
 	minF1                = 0.95
 	minQualifierAccuracy = 0.95
@@ -26,8 +26,7 @@ const (
 // folderFloors is the minimum F1 per folder; folders not listed use
 // defaultFloor.
 var folderFloors = map[string]float64{
-	"dev":  minF1,
-	"own7": 0.70, // held out
+	"dev": minF1,
 }
 
 const defaultFloor = 0.85
