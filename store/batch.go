@@ -18,9 +18,7 @@ import (
 type batch struct {
 	ctx     context.Context
 	tx      *sql.Tx
-	conn    *sql.Conn   // the connection of tx
-	ins     inserts     // prepared statements (database/sql path)
-	raw     *rawInserts // not nil: the raw path (see raw.go)
+	ins     inserts // prepared statements
 	now     int64
 	nextObs int64
 
@@ -40,9 +38,9 @@ type docWork struct {
 	obsID   int64 // ID of the first observation; figure i gets obsID+i
 }
 
-func newBatch(ctx context.Context, tx *sql.Tx, conn *sql.Conn, ins inserts, raw *rawInserts, now time.Time) (*batch, error) {
+func newBatch(ctx context.Context, tx *sql.Tx, ins inserts, now time.Time) (*batch, error) {
 	b := &batch{
-		ctx: ctx, tx: tx, conn: conn, ins: ins, raw: raw, now: now.Unix(),
+		ctx: ctx, tx: tx, ins: ins, now: now.Unix(),
 		periods: map[string]parser.Period{},
 		points:  map[pointKey]*pointState{},
 	}
@@ -155,7 +153,7 @@ func (b *batch) period(s string) (parser.Period, error) {
 
 // insertDocuments writes the document rows.
 func (b *batch) insertDocuments(work []*docWork) error {
-	w := newRowWriter(b.ctx, b.tx, b.conn, b.ins, b.raw, documentRows)
+	w := newRowWriter(b.ctx, b.tx, b.ins, documentRows)
 	defer w.close()
 	for _, dw := range work {
 		d := dw.doc
@@ -172,7 +170,7 @@ func (b *batch) insertDocuments(work []*docWork) error {
 
 // insertObservations writes one observation row per figure.
 func (b *batch) insertObservations(work []*docWork) error {
-	w := newRowWriter(b.ctx, b.tx, b.conn, b.ins, b.raw, observationRows)
+	w := newRowWriter(b.ctx, b.tx, b.ins, observationRows)
 	defer w.close()
 	for _, dw := range work {
 		for i, f := range dw.figs {
@@ -328,7 +326,7 @@ func (b *batch) flush() error {
 
 // writePoints inserts or updates the touched points.
 func (b *batch) writePoints() error {
-	w := newRowWriter(b.ctx, b.tx, b.conn, b.ins, b.raw, pointRows)
+	w := newRowWriter(b.ctx, b.tx, b.ins, pointRows)
 	defer w.close()
 	for _, st := range b.dirty {
 		if err := w.add(st.key.source, st.key.period, st.key.metric, st.key.category, st.key.region,
@@ -346,7 +344,7 @@ func (b *batch) writePoints() error {
 
 // writeHist records the superseded values.
 func (b *batch) writeHist() error {
-	w := newRowWriter(b.ctx, b.tx, b.conn, b.ins, b.raw, revisionRows)
+	w := newRowWriter(b.ctx, b.tx, b.ins, revisionRows)
 	defer w.close()
 	for _, h := range b.old {
 		if err := w.add(h.key.source, h.key.period, h.key.metric, h.key.category, h.key.region,
@@ -362,7 +360,7 @@ func (b *batch) writeHist() error {
 
 // writeOutbox appends one outbox row per inserted or changed point.
 func (b *batch) writeOutbox() error {
-	w := newRowWriter(b.ctx, b.tx, b.conn, b.ins, b.raw, outboxRows)
+	w := newRowWriter(b.ctx, b.tx, b.ins, outboxRows)
 	defer w.close()
 	for _, st := range b.dirty {
 		if !st.changed {

@@ -51,28 +51,12 @@ func (s *Store) Ingest(ctx context.Context, items ...Ingest) ([]IngestResult, er
 	if err := s.check("ingest"); err != nil {
 		return nil, err
 	}
-	// The transaction runs on a connection of its own (the write pool's
-	// only one) so that the inserts can reach its SQLite handle.
-	conn, err := s.write.Conn(ctx)
+	ins, err := s.prepareInserts(ctx)
 	if err != nil {
 		return nil, s.wrap("ingest", err)
 	}
-	var ins inserts
-	var raw *rawInserts
-	if connHasRaw(conn) {
-		raw = &s.raw // guarded by holding the write connection
-	} else {
-		conn.Close() // prepareInserts takes the write connection
-		if ins, err = s.prepareInserts(ctx); err != nil {
-			return nil, s.wrap("ingest", err)
-		}
-		if conn, err = s.write.Conn(ctx); err != nil {
-			return nil, s.wrap("ingest", err)
-		}
-	}
-	defer conn.Close()
-	err = s.inTxOn(ctx, conn, "ingest", func(tx *sql.Tx) error {
-		b, err := newBatch(ctx, tx, conn, ins, raw, s.now())
+	err = s.inTx(ctx, "ingest", func(tx *sql.Tx) error {
+		b, err := newBatch(ctx, tx, ins, s.now())
 		if err != nil {
 			return err
 		}

@@ -95,13 +95,10 @@ func closeInserts(ins inserts) {
 
 // rowWriter inserts rows of one insertSpec in a transaction with the
 // prepared multi-row statements, which costs far less per row than one
-// statement per row. With raw set, the statements run through the SQLite
-// handle of conn, the connection of tx (see raw.go).
+// statement per row.
 type rowWriter struct {
 	ctx   context.Context
 	tx    *sql.Tx
-	conn  *sql.Conn
-	raw   *rawInserts
 	spec  *insertSpec
 	stmts *[maxRowsLog2 + 1]*sql.Stmt // prepared on the write connection
 	inTx  [maxRowsLog2 + 1]*sql.Stmt  // the same, bound to tx when used
@@ -109,17 +106,9 @@ type rowWriter struct {
 	n     int
 }
 
-// newRowWriter returns a writer of sp's rows in tx through database/sql
-// with the statements ins, or, when raw is not nil, through the SQLite
-// handle of conn, the connection of tx.
-func newRowWriter(ctx context.Context, tx *sql.Tx, conn *sql.Conn, ins inserts, raw *rawInserts, sp *insertSpec) *rowWriter {
-	w := &rowWriter{ctx: ctx, tx: tx, spec: sp}
-	if raw != nil {
-		w.conn, w.raw = conn, raw
-	} else {
-		w.stmts = ins[sp]
-	}
-	return w
+// newRowWriter returns a writer of sp's rows in tx.
+func newRowWriter(ctx context.Context, tx *sql.Tx, ins inserts, sp *insertSpec) *rowWriter {
+	return &rowWriter{ctx: ctx, tx: tx, spec: sp, stmts: ins[sp]}
 }
 
 // add queues one row; vals must have one value per column.
@@ -137,21 +126,6 @@ func (w *rowWriter) add(vals ...any) error {
 
 // flush inserts the queued rows.
 func (w *rowWriter) flush() error {
-	if w.n == 0 {
-		return nil
-	}
-	var err error
-	if w.raw != nil {
-		err = w.flushRaw()
-	} else {
-		err = w.flushSQL()
-	}
-	clear(w.args)
-	w.args, w.n = w.args[:0], 0
-	return err
-}
-
-func (w *rowWriter) flushSQL() error {
 	args := w.args
 	for k := maxRowsLog2; k >= 0; k-- {
 		if w.n&(1<<k) == 0 {
@@ -166,37 +140,9 @@ func (w *rowWriter) flushSQL() error {
 		}
 		args = args[n:]
 	}
+	clear(w.args)
+	w.args, w.n = w.args[:0], 0
 	return nil
-}
-
-// flushRaw is flushSQL through the SQLite handle of w.conn. It checks the
-// context between statements (a statement itself is not interrupted).
-func (w *rowWriter) flushRaw() error {
-	return w.conn.Raw(func(dc any) error {
-		r, ok := rawHandle(dc)
-		if !ok {
-			return fmt.Errorf("insert into %s: the connection has no SQLite handle", w.spec.table)
-		}
-		args := w.args
-		for k := maxRowsLog2; k >= 0; k-- {
-			if w.n&(1<<k) == 0 {
-				continue
-			}
-			if err := w.ctx.Err(); err != nil {
-				return err
-			}
-			st, err := w.raw.stmt(r, w.spec, k)
-			if err != nil {
-				return fmt.Errorf("insert into %s: %w", w.spec.table, err)
-			}
-			n := (1 << k) * len(w.spec.cols)
-			if err := r.exec(st, args[:n], &w.raw.scratch); err != nil {
-				return err
-			}
-			args = args[n:]
-		}
-		return nil
-	})
 }
 
 // close releases the transaction's handles on the statements.

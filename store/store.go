@@ -47,8 +47,7 @@ type Store struct {
 	now    func() time.Time // clock for ingest/outbox times; replaced in tests
 
 	insMu sync.Mutex
-	ins   inserts    // prepared on first Ingest; see prepareInserts
-	raw   rawInserts // the raw path's statements; see raw.go
+	ins   inserts // prepared on first Ingest; see prepareInserts
 }
 
 // Open opens the database at path, creating it and its parent directories
@@ -111,7 +110,6 @@ func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
-	s.closeRaw(context.Background())
 	s.insMu.Lock()
 	closeInserts(s.ins)
 	s.insMu.Unlock()
@@ -159,15 +157,10 @@ func (s *Store) wrap(op string, err error) error {
 
 // inTx runs fn in a write transaction, committing when fn succeeds.
 func (s *Store) inTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
-	return s.inTxOn(ctx, s.write, op, fn)
-}
-
-// inTxOn is inTx on db, the write pool or its connection.
-func (s *Store) inTxOn(ctx context.Context, db beginner, op string, fn func(tx *sql.Tx) error) error {
 	if err := s.check(op); err != nil {
 		return err
 	}
-	tx, err := s.beginOn(ctx, db)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return s.wrap(op, err)
 	}
@@ -184,19 +177,9 @@ func (s *Store) inTxOn(ctx context.Context, db beginner, op string, fn func(tx *
 // begin starts a write transaction (BEGIN IMMEDIATE), retrying while the
 // database is locked by another process, for at most lockWait.
 func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
-	return s.beginOn(ctx, s.write)
-}
-
-// beginner is a *sql.DB or a *sql.Conn.
-type beginner interface {
-	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
-}
-
-// beginOn is begin on db, the write pool or its connection.
-func (s *Store) beginOn(ctx context.Context, db beginner) (*sql.Tx, error) {
 	deadline := time.Now().Add(lockWait)
 	for {
-		tx, err := db.BeginTx(ctx, nil)
+		tx, err := s.write.BeginTx(ctx, nil)
 		if err == nil || !isBusy(err) || ctx.Err() != nil || time.Now().After(deadline) {
 			return tx, err
 		}
