@@ -132,9 +132,11 @@ func (b *Backfill) Run(ctx context.Context, paths []string) (BackfillStats, erro
 	stats, err := b.run(ctx, files)
 	// The indexes come back even when ctx ended: an interrupted backfill
 	// leaves a complete store.
+	start := time.Now()
 	if ferr := finish(context.WithoutCancel(ctx)); ferr != nil {
 		err = errors.Join(err, fmt.Errorf("end bulk load: %w", ferr))
 	}
+	b.logger().Debug("backfill finished", "stored", stats.Stored, "finish", time.Since(start))
 	return stats, err
 }
 
