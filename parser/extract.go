@@ -86,6 +86,16 @@ func (st *docState) periodString(p Period) string {
 	return st.lastStr
 }
 
+// samePeriod returns old when it holds p, else a new pointer to p: most
+// sentences keep the period in view, and a pointer per sentence was most
+// of the parser's garbage.
+func samePeriod(old *Period, p Period) *Period {
+	if old != nil && *old == p {
+		return old
+	}
+	return &p
+}
+
 // defaultRegion is the region of a figure whose text names no place.
 func (st *docState) defaultRegion() string {
 	if st.focus != "" && !st.countrySeen && len(st.places) <= 1 {
@@ -184,6 +194,7 @@ func (lx *Lexicon) extract(text string, ctx Context, trace func(s *sentence, st 
 		}
 		s.updateState(st)
 	}
+	sp.used = len(st.figs) // the part of the buffer release clears
 	if hasCasualties(st.figs) {
 		// figures are unique here (docState.add); a relabelled casualties
 		// figure may now repeat a deaths one, which finish removes
@@ -217,15 +228,18 @@ func sortedCopy(figs []Figure, sp *sentence) []Figure {
 // alive, and returns it to the pool unless a huge document grew them.
 func (lx *Lexicon) release(sp *sentence) {
 	sp.text = ""
-	clear(sp.figs[:cap(sp.figs)])
-	sp.figs = sp.figs[:0]
+	clear(sp.figs[:sp.used]) // the rest is still zero
+	sp.figs, sp.used = sp.figs[:0], 0
+	// Clearing a map costs its capacity, not its length: the buffers of
+	// a long document are left to the garbage collector rather than
+	// cleared again for every short one after it.
+	if cap(sp.spans) > 1<<16 || cap(sp.figs) > 1<<14 || cap(sp.order) > 1<<14 || len(sp.seen) > 1<<13 || len(sp.dedup) > 1<<13 {
+		return
+	}
 	clear(sp.seen)
 	clear(sp.dedup)
 	clear(sp.deaths)
 	clear(sp.injuries)
-	if cap(sp.spans) > 1<<16 || cap(sp.figs) > 1<<14 || cap(sp.order) > 1<<14 {
-		return // let the garbage collector have it
-	}
 	lx.scratch.Put(sp)
 }
 
@@ -325,8 +339,7 @@ func (s *sentence) updateState(st *docState) {
 			continue
 		}
 		if pm.cmp {
-			pp := p
-			lastCmp = &pp
+			lastCmp = samePeriod(st.prevCmp, p)
 			continue
 		}
 		fiscal := p.Granularity == Range && monthsBetween(p.Start, p.End) == 12
@@ -350,8 +363,7 @@ func (s *sentence) updateState(st *docState) {
 			pp := p
 			st.main = &pp // a wider period the text is about ("2021" after "May 2021")
 		}
-		pp := p
-		st.cur = &pp
+		st.cur = samePeriod(st.cur, p)
 		st.lastUnit = p.Granularity
 		st.lastBy[p.Granularity] = p
 	}

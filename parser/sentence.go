@@ -31,6 +31,7 @@ type sentence struct {
 
 	// buffers of the document's figures (see Lexicon.extract)
 	figs  []Figure
+	used  int // figs[:used] were written (see Lexicon.release)
 	seen  map[figKey]int
 	dedup map[figKey]int
 	// indexes of dropSplitCasualties
