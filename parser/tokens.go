@@ -372,15 +372,28 @@ func isAbbrevBefore(text string, i int) bool {
 // stopByte marks the bytes that may end a sentence.
 var stopByte = [256]bool{'.': true, '!': true, '?': true, '\n': true}
 
-// indexStop is strings.IndexAny(s, ".!?\n") without building the set on
-// every call.
+// indexStop is strings.IndexAny(s, ".!?\n"), testing eight bytes at a
+// time.
 func indexStop(s string) int {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+		if m := zeroBytes(x^('.'*ones)) | zeroBytes(x^('!'*ones)) | zeroBytes(x^('?'*ones)) | zeroBytes(x^('\n'*ones)); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(s); i++ {
 		if stopByte[s[i]] {
 			return i
 		}
 	}
 	return -1
+}
+
+// zeroBytes sets the high bit of each zero byte of x (and of no byte
+// before the first zero one, which is all indexStop needs).
+func zeroBytes(x uint64) uint64 {
+	return (x - ones) &^ x & highs
 }
 
 const (

@@ -77,3 +77,22 @@ func TestWordBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexStop checks the eight-at-a-time search against a byte loop for
+// every stop byte in every position, after every other byte value.
+func TestIndexStop(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 12; pos++ {
+			b := []byte("abcdefghijklmnop")
+			b[pos] = byte(c)
+			s := string(b)
+			want := strings.IndexAny(s, ".!?\n")
+			if got := indexStop(s); got != want {
+				t.Fatalf("indexStop(%q) = %d, want %d", s, got, want)
+			}
+		}
+	}
+	if got := indexStop("x.y!"); got != 1 {
+		t.Fatalf("indexStop short = %d", got)
+	}
+}
