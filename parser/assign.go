@@ -169,7 +169,11 @@ func (s *sentence) exclude(k int) {
 		return
 	}
 	if t, ok := s.has(nm.j, kCategory); ok && s.toks[nm.j+t.n-1].kind == tWord {
-		if _, ok := s.has(nm.j+t.n, kNotCountAfter); ok && s.toks[nm.j+t.n].kind == tWord {
+		k := nm.j + t.n
+		if s.isAny(k, wAre, wWere, wIs, wWas) {
+			k++ // "70,000 personnel are deployed"
+		}
+		if _, ok := s.has(k, kNotCountAfter); ok && s.toks[k].kind == tWord {
 			nm.skip = true // "9,000 people remain displaced", "13,000 personnel deployed"
 			return
 		}
