@@ -94,8 +94,8 @@ func (s *sentence) markComparisons() {
 // ("NEW DELHI:" where only "DELHI" is a place name).
 func (s *sentence) capsBefore(i int) bool {
 	for k := 0; k < i; k++ {
-		if s.toks[k].kind != tWord || !s.allCaps(k) {
-			return false
+		if !s.isPunct(k, ',') && (s.toks[k].kind != tWord || !s.allCaps(k)) {
+			return false // ("MAIDUGURI, Nigeria (AP) —": a comma may part them)
 		}
 	}
 	return true
@@ -201,10 +201,10 @@ func (s *sentence) findRegions(st *docState) {
 		if best.kind == kAnaphor && s.is(i, wThere) && s.isAny(i+1, wWere, wWas, wIs, wAre, wHave, wHas, wHad) {
 			continue // existential "there were 12 attacks"
 		}
-		if e := s.skipAgency(i + best.n); (i == 0 || i <= 2 && s.capsBefore(i)) && best.kind != kAnaphor && (s.isPunct(e, ':') && !s.isNumberStart(e+1) || s.isPunct(e, ',') && (s.dateAfter(e+1) || s.allCaps(i)) || s.isPunct(e, '-') && s.allCaps(i)) {
+		if e := s.skipAgency(i + best.n); (i == 0 || i <= 2 && s.capsBefore(i)) && best.kind != kAnaphor && (s.isPunct(e, ':') && !s.isNumberStart(e+1) || s.isPunct(e, ',') && (s.dateAfter(e+1) || s.allCaps(i)) || s.isPunct(e, '-') && (s.allCaps(i) || e > i+best.n)) {
 			// ("Balochistan: 137 killed, 172 injured" is a table row, not a dateline)
-			if best.kind == kCountry && best.str == st.ctx.Country {
-				st.countrySeen = true // "Nigeria: ..."
+			if best.kind == kCountry && best.str == st.ctx.Country && i == 0 {
+				st.countrySeen = true // "Nigeria: ...", not "MAIDUGURI, Nigeria (AP) —"
 			}
 			continue // a dateline: "ISLAMABAD:", "Islamabad, August 1, 2019:"
 		}
@@ -251,6 +251,11 @@ func (s *sentence) findRegions(st *docState) {
 		i += best.n - 1
 	}
 	s.countriesListed(st)
+	for k := range s.regions {
+		if r := s.possessiveRegion(k); r != k {
+			s.regions[k].included = true // "Nigeria's Borno state": the country only places the state
+		}
+	}
 }
 
 // countryAlso returns the country a region's name also names ("niger"),
