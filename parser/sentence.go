@@ -319,7 +319,7 @@ func (s *sentence) structure() {
 // partAside reports an aside on a part at i ("many of them", "mostly"),
 // which ends at the next comma followed by the predicate it interrupted.
 func (s *sentence) partAside(i int) bool {
-	return s.isAny(i, wMany, wMost, wSome, wSeveral) && s.is(i+1, wOf) || s.isAny(i, wMostly, wMainly, wLargely)
+	return s.isAny(i, wMany, wMost, wSome, wSeveral) && s.is(i+1, wOf) || s.isAny(i, wMostly, wMainly, wLargely, wWhich)
 }
 
 // closesAside reports whether the comma at i ends an aside: a verb or a
@@ -340,7 +340,7 @@ func (s *sentence) closesAside(i int) bool {
 // deaths, many of them in the January 30 bombing", "six militants, mostly
 // would-be suicide bombers".
 func (s *sentence) asideAfterComma(i int) bool {
-	return s.isAny(i, wBecause, wAfter, wWhere) || s.is(i, wAs) && !s.isAny(i+1, wAgainst, wWell, wMany, wMuch, wCompared) ||
+	return s.isAny(i, wBecause, wAfter, wWhere) || s.is(i, wWhich) && s.is(i+1, wIncluded) || s.is(i, wAs) && !s.isAny(i+1, wAgainst, wWell, wMany, wMuch, wCompared) ||
 		s.isAny(i, wMany, wMost, wSome, wSeveral) && s.is(i+1, wOf) && s.isAny(i+2, wThem, wWhom) || s.isAny(i, wMostly, wMainly, wLargely)
 }
 

@@ -252,6 +252,7 @@ const (
 	wLeft
 	wClaimed
 	wRounded
+	wIncluded
 	numGrammarWords
 )
 
@@ -503,4 +504,5 @@ var grammarWords = [numGrammarWords]string{
 	wLeft:          "left",
 	wClaimed:       "claimed",
 	wRounded:       "rounded",
+	wIncluded:      "included",
 }
