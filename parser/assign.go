@@ -18,6 +18,7 @@ type draft struct {
 	object   bool // the number is the object of a verb ("killed 185 people")
 	headed   bool // a place name heads the number ("KP 16")
 	owned    int  // token of the participle in the number's own phrase ("56 injured"), -1 if none
+	placed   bool // the region is a place named for the number, not the default
 }
 
 // extract assigns metric, category, region and period to each number of the
@@ -123,6 +124,13 @@ func (s *sentence) emit(d draft, st *docState) {
 		periods = []Period{d.period}
 	}
 	for _, r := range regions {
+		if d.placed && len(r) > 2 {
+			if st.placedIn == nil {
+				st.placedIn = map[string]int{}
+			}
+			st.placedIn[r]++
+			st.placedFigs++
+		}
 		for _, p := range periods {
 			f := Figure{
 				Period: st.periodString(p), Metric: d.metric, Category: d.category, Region: r,

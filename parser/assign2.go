@@ -232,6 +232,7 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		}
 		return true
 	}
+	d.placed = true
 	rm := s.regions[pick]
 	if s.inList(pick) && !s.clauseHasAfter(nm.i, kRespectively) {
 		return false // "Punjab and Sindh together": a sum over several places

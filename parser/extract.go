@@ -35,6 +35,10 @@ type docState struct {
 	// assessment); figures without a place then belong to it.
 	focus        string
 	focusSet     bool
+	// figures placed in first-level regions, by region and in all: a text
+	// about one province that names others in passing stays about it
+	placedIn   map[string]int
+	placedFigs int
 	seen         map[figKey]int
 	countrySeen  bool
 	places       map[string]bool // subnational regions named so far
@@ -98,7 +102,7 @@ func samePeriod(old *Period, p Period) *Period {
 
 // defaultRegion is the region of a figure whose text names no place.
 func (st *docState) defaultRegion() string {
-	if st.focus != "" && !st.countrySeen && len(st.places) <= 1 {
+	if st.focus != "" && !st.countrySeen && (len(st.places) <= 1 || 2*st.placedIn[st.focus] > st.placedFigs) {
 		return st.focus
 	}
 	return st.ctx.Country
