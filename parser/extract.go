@@ -33,12 +33,12 @@ type docState struct {
 	// focus is the region a document is about when its first figures are
 	// regional and it never names the country as a scope (a provincial
 	// assessment); figures without a place then belong to it.
-	focus        string
-	focusSet     bool
+	focus    string
+	focusSet bool
 	// figures placed in first-level regions, by region and in all: a text
 	// about one province that names others in passing stays about it
-	placedIn   map[string]int
-	placedFigs int
+	placedIn     map[string]int
+	placedFigs   int
 	seen         map[figKey]int
 	countrySeen  bool
 	places       map[string]bool // subnational regions named so far
