@@ -272,13 +272,19 @@ func (s *sentence) clauseHas(i int, k kind) bool {
 func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string, cTok int) {
 	mTok, cTok = -1, -1
 	n := len(s.toks)
-	for k := nm.j; k < n && k < nm.j+7; k++ {
+	for k, limit := nm.j, nm.j+7; k < n && k < limit; k++ {
 		if s.clause[k] != s.clause[nm.i] {
 			break
 		}
 		tk := &s.toks[k]
 		if tk.kind == tPunct {
 			if tk.punct == '\'' || tk.punct == '"' {
+				continue
+			}
+			// "160 people, among them 23 foreigners, were kidnapped": the
+			// predicate after an aside on the parts is the number's
+			if e := s.asideEnd(k); e > k && mTok < 0 {
+				k, limit = e, e+7
 				continue
 			}
 			break

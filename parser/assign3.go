@@ -560,6 +560,21 @@ func (s *sentence) breakdowns(drafts []draft) []draft {
 		// children"), not reported apart
 		m := drafts[a].metric
 		uncategorised := m == MetricAttacks || m == MetricArrests || m == MetricAbductions
+		if uncategorised {
+			// "160 people, among them 23 foreigners, were kidnapped": the
+			// counts inside the aside are parts, whatever they read as
+			k := na.j
+			if t, ok := s.has(k, kCategory); ok {
+				k += t.n
+			}
+			if e := s.asideEnd(k); e > k {
+				for b := a + 1; b < len(drafts); b++ {
+					if i := s.nums[drafts[b].num].i; i > k && i < e {
+						drafts[b].drop = true
+					}
+				}
+			}
+		}
 		if c := drafts[a].category; (c != "all" && c != "" || uncategorised) && a+1 < len(drafts) {
 			nb := s.nums[drafts[a+1].num]
 			if k := nb.i - 1; s.partIntro(k) && k-na.j <= 8 && drafts[a+1].category == c && drafts[a+1].metric == drafts[a].metric && nb.val < na.val {

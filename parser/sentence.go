@@ -316,6 +316,25 @@ func (s *sentence) structure() {
 	s.subMask, s.segMask, s.allMask = subMask, segMask, all
 }
 
+// asideEnd returns the comma that closes an aside on parts opened by the
+// comma at k (", among them 23 foreigners, were kidnapped"), else k.
+func (s *sentence) asideEnd(k int) int {
+	if !s.isPunct(k, ',') || !(s.partAside(k+1) || s.isAny(k+1, wAmong, wIncluding)) {
+		return k
+	}
+	for e := k + 2; e < len(s.toks) && e <= k+12; e++ {
+		if s.toks[e].kind == tPunct {
+			if s.isPunct(e, ',') && s.closesAside(e) {
+				return e
+			}
+			if !s.isPunct(e, ',') {
+				return k
+			}
+		}
+	}
+	return k
+}
+
 // partAside reports an aside on a part at i ("many of them", "mostly"),
 // which ends at the next comma followed by the predicate it interrupted.
 func (s *sentence) partAside(i int) bool {
