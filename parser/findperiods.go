@@ -521,6 +521,9 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 			}
 		}
 		j := i + 1
+		if s.isPunct(j, '.') && s.dayNum(j+1) && s.toks[j].start == s.toks[i].end {
+			j++ // "Sept. 28"
+		}
 		if s.dayNum(j) && !s.countNounAt(j+1) && !s.hasAt(j+1, kCategoryAdj) {
 			j++
 			pm.j, pm.kind, pm.valid = s.afterYear(j), pmDay, false
