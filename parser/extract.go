@@ -468,15 +468,59 @@ const leadBytes = 1500
 // citedPublisher returns the default category of the publisher that the
 // lead of a story cites first ("..., the UN Assistance Mission in
 // Afghanistan said"): a news report of a count keeps the counter's scope.
+// indexFold is strings.Index(strings.ToLower(s), lower) for ASCII case
+// differences, without lower-casing s (this runs once per document).
+func indexFold(s, lower string) int {
+	if lower == "" {
+		return 0
+	}
+	c0, c1 := lower[0], lower[0]
+	if 'a' <= c0 && c0 <= 'z' {
+		c1 = c0 - ('a' - 'A')
+	}
+	for off := 0; off+len(lower) <= len(s); {
+		i := strings.IndexByte(s[off:], c0)
+		if j := strings.IndexByte(s[off:], c1); j >= 0 && (i < 0 || j < i) {
+			i = j
+		}
+		if i < 0 || off+i+len(lower) > len(s) {
+			return -1
+		}
+		a := off + i
+		if hasPrefixFold(s[a:], lower) {
+			return a
+		}
+		off = a + 1
+	}
+	return -1
+}
+
+// hasPrefixFold reports whether s starts with lower, ASCII case aside.
+func hasPrefixFold(s, lower string) bool {
+	if len(s) < len(lower) {
+		return false
+	}
+	for i := 0; i < len(lower); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
 func (lx *Lexicon) citedPublisher(text string) string {
 	if len(lx.publishers) == 0 {
 		return ""
 	}
-	lead := strings.ToLower(text[:min(len(text), leadBytes)])
+	lead := text[:min(len(text), leadBytes)]
 	cat, first := "", len(lead)
 	for name, c := range lx.publishers {
 		for off := 0; off < first; {
-			k := strings.Index(lead[off:], name)
+			k := indexFold(lead[off:], name)
 			if k < 0 {
 				break
 			}

@@ -96,3 +96,22 @@ func TestIndexStop(t *testing.T) {
 		t.Fatalf("indexStop short = %d", got)
 	}
 }
+
+func TestIndexFold(t *testing.T) {
+	for _, tc := range []struct {
+		s, lower string
+		want     int
+	}{
+		{"The UNAMA report", "unama", 4},
+		{"the unama report", "unama", 4},
+		{"UN Assistance Mission in Afghanistan said", "un assistance mission in afghanistan", 0},
+		{"no publisher here", "unama", -1},
+		{"uNaMa", "unama", 0},
+		{"unam", "unama", -1},
+		{"xx Unama", "unama", 3},
+	} {
+		if got := indexFold(tc.s, tc.lower); got != tc.want {
+			t.Errorf("indexFold(%q, %q) = %d, want %d", tc.s, tc.lower, got, tc.want)
+		}
+	}
+}
