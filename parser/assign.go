@@ -501,6 +501,15 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 			}
 		}
 	}
+	// "July ... with 76 deaths; August recorded 49 and September 48"
+	if cat == "" && mTok < 0 && s.periodHeaded(nm) {
+		for k := len(drafts) - 1; k >= 0; k-- {
+			if drafts[k].cueNoun {
+				d.metric, d.cue, d.conf = drafts[k].metric, -1, d.conf-0.15
+				return true
+			}
+		}
+	}
 	// "7 of the 12 attacks": the metric of the total
 	if cat == "" {
 		k := nm.j
@@ -623,6 +632,36 @@ func (s *sentence) depth(i int) int { return s.depths[i] }
 // regionHeaded reports whether a place name stands right before the number
 // ("KP 16", "Punjab a further two", "Balochistan with 17").
 func (s *sentence) regionHeaded(nm *numMention) bool {
+	k := s.headEnd(nm)
+	for _, rm := range s.regions {
+		if rm.j-1 == k && !rm.anaphor && !rm.nation {
+			return true
+		}
+	}
+	return false
+}
+
+// periodHeaded reports a count headed by a month or other period with no
+// noun of its own: "August recorded 49 and September 48".
+func (s *sentence) periodHeaded(nm *numMention) bool {
+	return s.headingPeriod(nm) >= 0
+}
+
+// headingPeriod returns the index in s.periods of the period heading nm
+// (see periodHeaded), or -1.
+func (s *sentence) headingPeriod(nm *numMention) int {
+	k := s.headEnd(nm)
+	for p, pm := range s.periods {
+		if pm.j-1 == k && pm.kind == pmNormal && !pm.cmp && !s.is(pm.i-1, wIn) {
+			return p
+		}
+	}
+	return -1
+}
+
+// headEnd returns the token before a count's verb or "with", where a
+// place or period heading it ends.
+func (s *sentence) headEnd(nm *numMention) int {
 	k := nm.i - 1
 	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
 		k = j - 1
@@ -630,12 +669,7 @@ func (s *sentence) regionHeaded(nm *numMention) bool {
 	for k >= 0 && (s.isAny(k, wWith, wHad, wSaw, wRecorded, wWitnessed, wRegistered, wExperienced, wSuffered, wAnd, wFollowed, wThen, wBy) || s.isPunct(k, '(')) {
 		k-- // "Balochistan followed with 41, then Sindh (32)"
 	}
-	for _, rm := range s.regions {
-		if rm.j-1 == k && !rm.anaphor && !rm.nation {
-			return true
-		}
-	}
-	return false
+	return k
 }
 
 // listHead finds, for a count headed by a place ("Sindh 19"), the first

@@ -13,6 +13,13 @@ func (s *sentence) periodFor(d *draft, st *docState) bool {
 		}
 		return !pm.cmp || (inCmp && s.cmpID[pm.i] == cmpID)
 	}
+	// "August recorded 49 and September 48": the period heading the count
+	if p := s.headingPeriod(nm); p >= 0 {
+		if per, ok := s.resolveAt(s.periods[p], st); ok {
+			d.period = per
+			return true
+		}
+	}
 	// "in the last quarter of 2023, when 139 people had died": the period
 	// right before ", when" owns the clause
 	for k := nm.i - 1; k >= 1 && s.clause[k] == s.clause[nm.i]; k-- {
