@@ -351,7 +351,7 @@ func (s *sentence) closesAside(i int) bool {
 			k += t.n // ", and police rounded up"
 		}
 	}
-	return s.hasAt(k, kMetricVerb) || s.hasAt(k, kAgentVerb) || s.isAny(k, wHad, wHave, wHas, wWere, wWas, wAre, wIs, wLeft, wClaimed)
+	return s.hasAt(k, kMetricVerb) || s.hasAt(k, kAgentVerb) || s.isAny(k, wHad, wHave, wHas, wWere, wWas, wAre, wIs, wLeft, wClaimed, wComprised)
 }
 
 // asideAfterComma reports a word after a comma that opens a clause of its
@@ -359,7 +359,7 @@ func (s *sentence) closesAside(i int) bool {
 // deaths, many of them in the January 30 bombing", "six militants, mostly
 // would-be suicide bombers".
 func (s *sentence) asideAfterComma(i int) bool {
-	return s.isAny(i, wBecause, wAfter, wWhere) || s.is(i, wWhich) && s.is(i+1, wIncluded) || s.is(i, wAs) && !s.isAny(i+1, wAgainst, wWell, wMany, wMuch, wCompared) ||
+	return s.isAny(i, wBecause, wAfter, wWhere) || s.is(i, wWhich) && s.isAny(i+1, wIncluded, wResulted) || s.is(i, wAs) && !s.isAny(i+1, wAgainst, wWell, wMany, wMuch, wCompared) ||
 		s.isAny(i, wMany, wMost, wSome, wSeveral) && s.is(i+1, wOf) && s.isAny(i+2, wThem, wWhom) || s.isAny(i, wMostly, wMainly, wLargely)
 }
 

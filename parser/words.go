@@ -253,6 +253,8 @@ const (
 	wClaimed
 	wRounded
 	wIncluded
+	wResulted
+	wComprised
 	numGrammarWords
 )
 
@@ -505,4 +507,6 @@ var grammarWords = [numGrammarWords]string{
 	wClaimed:       "claimed",
 	wRounded:       "rounded",
 	wIncluded:      "included",
+	wResulted:      "resulted",
+	wComprised:     "comprised",
 }
