@@ -458,17 +458,23 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 			// days are read as the months they fall in: "between January
 			// 1 and June 30" is January to June
 			j := s.skipDay(i + 2)
-			y1, hasY1 := s.yearAt(j)
+			y1, n1, hasY1 := s.yearRef(j, st) // "2016", "last year"
 			if hasY1 {
-				j++
+				j += n1
 			}
 			if s.isAny(j, wAnd, wTo) || s.isPunct(j, '-') {
 				if m2, ok := s.monthAt(j + 1); ok {
 					j = s.skipDay(j + 2)
 					y2, n, hasY2 := s.yearRef(j, st) // "2016", "this year", "last year"
-					if hasY2 {
+					switch {
+					case hasY2:
 						j += n
-					} else {
+					case hasY1: // "between August 15 last year and June 15"
+						y2 = y1
+						if m2 < m1 {
+							y2++
+						}
+					default:
 						y2 = monthYear(m2, st.pub)
 					}
 					if !hasY1 {
