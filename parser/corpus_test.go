@@ -27,7 +27,7 @@ const (
 // defaultFloor.
 var folderFloors = map[string]float64{
 	"dev":  minF1,
-	"own8": 0.70, // written blind; held out
+	"own8": 0.80, // scored blind (0.747), then partly worked through
 }
 
 const defaultFloor = 0.85
