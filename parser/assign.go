@@ -41,6 +41,9 @@ func (s *sentence) extract(st *docState) {
 		d := draft{num: k, cue: -1, conf: 0.95}
 		if nm.zero {
 			d.metric, d.category = nm.zeroMetric, "all"
+			if nm.zeroCategory != "" && d.metric != MetricAttacks && d.metric != MetricArrests && d.metric != MetricAbductions {
+				d.category = nm.zeroCategory // "not a single civilian death"
+			}
 			if !nm.zeroHere {
 				d.regions = s.clauseRegions(nm.i)
 			}
@@ -176,8 +179,12 @@ func (s *sentence) exclude(k int) {
 		nm.skip = true // "3,000 looted weapons": a word the lexicon does not know before the noun
 		return
 	}
-	if t, ok := s.has(nm.j, kCategory); ok && s.toks[nm.j+t.n-1].kind == tWord {
-		k := nm.j + t.n
+	c := nm.j
+	for c < len(s.toks) && c <= nm.j+1 && s.toks[c].kind == tWord && s.kmask[c]&(1<<kCategory|1<<kMetricNoun|1<<kMetricVerb|1<<kMetricWeak) == 0 {
+		c++ // "70,000 central paramilitary personnel are deployed"
+	}
+	if t, ok := s.has(c, kCategory); ok && s.toks[c+t.n-1].kind == tWord {
+		k := c + t.n
 		if s.isAny(k, wAre, wWere, wIs, wWas) {
 			k++ // "70,000 personnel are deployed"
 		}

@@ -284,10 +284,24 @@ func (s *sentence) zeros(st *docState) {
 			}
 		}
 		s.nums = append(s.nums, numMention{i: k, j: at, val: 0, qual: "exact", zero: true,
-			start: int(s.toks[k].start), end: int(s.toks[at].end), zeroMetric: metric, zeroHere: s.is(k, wNone)})
+			start: int(s.toks[k].start), end: int(s.toks[at].end), zeroMetric: metric, zeroHere: s.is(k, wNone),
+			zeroCategory: s.categoryWithin(k, at)})
 		s.numEnd[at-1] = true
 		k = at
 	}
+}
+
+// categoryWithin returns the category named between tokens a and b
+// ("a single civilian death"), or "".
+func (s *sentence) categoryWithin(a, b int) string {
+	for j := a; j < b && j < len(s.toks); j++ {
+		for _, k := range []kind{kCategoryAdj, kCategory} {
+			if t, ok := s.has(j, k); ok && t.str != "all" && t.str != "none" {
+				return t.str
+			}
+		}
+	}
+	return ""
 }
 
 func (s *sentence) hasRestrictorIn(a, b int) bool {

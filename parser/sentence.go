@@ -54,16 +54,17 @@ type regionMention struct {
 
 // numMention is a number found in a sentence.
 type numMention struct {
-	i, j       int // token span
-	val        int64
-	qual       string
-	start      int // byte offsets in the document
-	end        int
-	same       bool // "the same number": value copied from the previous number
-	zero       bool // explicit zero from a negation
-	skip       bool // not a count (percentage, date, age, ...)
-	zeroMetric string
-	zeroHere   bool // the zero is the place's right before it only ("and Mizoram none")
+	i, j         int // token span
+	val          int64
+	qual         string
+	start        int // byte offsets in the document
+	end          int
+	same         bool // "the same number": value copied from the previous number
+	zero         bool // explicit zero from a negation
+	skip         bool // not a count (percentage, date, age, ...)
+	zeroMetric   string
+	zeroHere     bool   // the zero is the place's right before it only ("and Mizoram none")
+	zeroCategory string // "not a single civilian death"
 }
 
 func (s *sentence) has(i int, k kind) (tag, bool) {
