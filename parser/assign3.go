@@ -243,6 +243,8 @@ func (s *sentence) zeros(st *docState) {
 				if m, found := s.metricNounBefore(k); found {
 					metric, at, ok = m, k+t.n-1, true
 				}
+			} else if m, mk, found := s.passiveAfter(k+t.n, 6); found {
+				metric, at, ok = m, mk, true // "not a single security force personnel was killed"
 			}
 			if !ok {
 				// "not a single incident linked to ...": no zero read, and
@@ -289,6 +291,20 @@ func (s *sentence) zeros(st *docState) {
 		s.numEnd[at-1] = true
 		k = at
 	}
+}
+
+// passiveAfter finds a metric verb in the passive ("was killed", "were
+// injured") at most max tokens after k in its clause part.
+func (s *sentence) passiveAfter(k, max int) (string, int, bool) {
+	for j := k; j < len(s.toks) && j <= k+max && s.sub[j] == s.sub[k]; j++ {
+		if s.toks[j].kind == tPunct || s.toks[j].kind == tNum {
+			return "", 0, false
+		}
+		if t, ok := s.has(j, kMetricVerb); ok && s.isAny(j-1, wWas, wWere, wBeen) {
+			return t.str, j, true
+		}
+	}
+	return "", 0, false
 }
 
 // categoryWithin returns the category named between tokens a and b
