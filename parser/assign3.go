@@ -67,6 +67,12 @@ func (s *sentence) periodFor(d *draft, st *docState) bool {
 		}
 		break
 	}
+	if pm, ok := s.listPeriodAfter(nm); ok && eligible(pm) {
+		if p, ok := s.resolveAt(pm, st); ok {
+			d.period = p
+			return true
+		}
+	}
 	if inCmp {
 		// "against 633 (251 civilians ...) in 2016": a period in the same
 		// comparison, before or after the number
@@ -165,6 +171,30 @@ func (s *sentence) periodEnding(k int) (periodMention, bool) {
 	return periodMention{}, false
 }
 
+// listPeriodAfter finds the period after a list of counts that starts
+// with nm and shares it: "412 incidents, 611 deaths and 1,204 injuries
+// recorded from July to October".
+func (s *sentence) listPeriodAfter(nm *numMention) (periodMention, bool) {
+	k, counts := nm.j, 0
+	for ; k < len(s.toks) && s.clause[k] == s.clause[nm.i]; k++ {
+		if s.isNumTok(k) {
+			counts++
+			continue
+		}
+		if !(s.hasAt(k, kMetricNoun) || s.hasAt(k, kMetricWeak) || s.hasAt(k, kCategory) || s.isPunct(k, ',') || s.is(k, wAnd)) {
+			break
+		}
+	}
+	if counts == 0 {
+		return periodMention{}, false
+	}
+	if s.isAny(k, wRecorded, wReported) {
+		k++
+	}
+	return s.periodStarting(k)
+}
+
+// periodStarting returns the period mention that starts at token k.
 func (s *sentence) periodStarting(k int) (periodMention, bool) {
 	if k < 0 || k >= len(s.covered) || !s.covered[k] {
 		return periodMention{}, false // no period covers k

@@ -99,7 +99,7 @@ func (s *sentence) sinceToDate(pm periodMention, st *docState) (periodMention, b
 	k := pm.i - 1
 	start, year := -1, st.pub.Year()
 	switch {
-	case s.isAny(k, wIn, wOn) && s.eventStartBefore(k) && s.sinceWithin(k-2, 16) && (pm.valid || pm.kind == pmDay && !pm.p.Start.IsZero()) && pm.p.Granularity == Month:
+	case s.isAny(k, wIn, wOn) && (s.eventStartBefore(k) && s.sinceWithin(k-2, 16) || s.eventSince(k)) && (pm.valid || pm.kind == pmDay && !pm.p.Start.IsZero()) && pm.p.Granularity == Month:
 		// "killed since the offensive began in August 2022", "arrested
 		// since the law took effect on November 1, 2017": to date
 		start, year = int(pm.p.Start.Month()), pm.p.Start.Year()
@@ -238,9 +238,10 @@ func (s *sentence) fiscalYear(i int, st *docState) (periodMention, bool) {
 		if int(st.pub.Month()) >= start {
 			y++ // the fiscal year running at publication ends next calendar year
 		}
-		if c := st.cur; c != nil && c.Granularity == Range && int(c.Start.Month()) == start && monthsBetween(c.Start, c.End) == 12 {
+		current := s.isAny(i+1, wCurrent) || s.is(i, wThis) // the running one, whatever the text was about
+		if c := st.cur; !current && c != nil && c.Granularity == Range && int(c.Start.Month()) == start && monthsBetween(c.Start, c.End) == 12 {
 			y = c.End.Year() // the fiscal year the text is about
-		} else if rel == 0 && !s.isAny(i+1, wCurrent) && !s.is(i, wThis) {
+		} else if rel == 0 && !current {
 			y-- // "the fiscal year": the last one completed
 		}
 		pm.j, pm.p = k+2, fyOf(y+rel)
@@ -922,6 +923,20 @@ func (s *sentence) reportDate(pm periodMention) bool {
 	}
 	_, _, ok := s.endsAt(k, kReportVerb)
 	return ok
+}
+
+// eventSince reports "since" opening a noun phrase that names an event and
+// ends at token k: "since the abrogation of Article 370 in August 2019".
+func (s *sentence) eventSince(k int) bool {
+	for j := k - 1; j >= 0 && j >= k-8; j-- {
+		if s.toks[j].kind == tPunct || s.toks[j].kind == tNum && j < k-1 {
+			return false
+		}
+		if s.is(j, wSince) {
+			return j < k-1 && !s.referenceSince(j) && s.isAny(j+1, wThe, wA, wAn)
+		}
+	}
+	return false
 }
 
 // referenceSince reports a "since" at k that names a record, not a span:
