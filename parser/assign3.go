@@ -641,6 +641,14 @@ func (s *sentence) breakdowns(drafts []draft) []draft {
 					}
 				}
 			}
+			// "abducted 11 people, four of them employees": a part, unless
+			// it places the count ("59 attacks, 33 of them in KP")
+			if a+1 < len(drafts) && s.isPunct(k, ',') {
+				nb := s.nums[drafts[a+1].num]
+				if nb.i == k+1 && s.is(nb.j, wOf) && s.isAny(nb.j+1, wThem, wWhom) && drafts[a+1].region == drafts[a].region {
+					drafts[a+1].drop = true
+				}
+			}
 		}
 		if c := drafts[a].category; (c != "all" && c != "" || uncategorised) && a+1 < len(drafts) {
 			nb := s.nums[drafts[a+1].num]
