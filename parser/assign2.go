@@ -237,7 +237,8 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 	if s.inList(pick) && !s.clauseHasAfter(nm.i, kRespectively) {
 		return false // "Punjab and Sindh together": a sum over several places
 	}
-	if len(rm.code) == 2 && rm.code != st.ctx.Country && s.isAny(rm.i-1, wFrom, wWith, wInto, wBordering, wAgainst, wAcross, wTo, wOf, wAnd) {
+	if before := rm.i - 1; len(rm.code) == 2 && rm.code != st.ctx.Country && (s.isAny(before, wFrom, wWith, wInto, wBordering, wAgainst, wAcross, wTo, wOf, wAnd) ||
+		s.is(before, wThe) && s.isAny(before-1, wFrom, wWith, wInto, wBordering, wAgainst, wAcross, wTo, wOf, wAnd)) {
 		// a foreign country named in passing ("attacks from Afghanistan")
 		d.region = st.defaultRegion()
 		return true

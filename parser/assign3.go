@@ -683,6 +683,15 @@ func (s *sentence) breakdowns(drafts []draft) []draft {
 		}
 		if dv >= 0 && iv >= 0 && dv+iv == na.val {
 			drafts[a].drop = true
+			// "1,293 civilian casualties - 533 killed and 760 injured": the
+			// split is of the same people
+			if c := drafts[a].category; c != "all" && c != "" {
+				for b := a + 1; b < len(drafts) && b <= a+3; b++ {
+					if m := drafts[b].metric; (m == MetricDeaths || m == MetricInjuries) && drafts[b].category == "all" {
+						drafts[b].category = c
+					}
+				}
+			}
 		} else if dv < 0 && iv >= 0 {
 			// "165 casualties, while another 224 people sustained injuries":
 			// injuries given apart, so the casualties are the dead

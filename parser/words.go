@@ -255,6 +255,7 @@ const (
 	wIncluded
 	wResulted
 	wComprised
+	wSigned
 	numGrammarWords
 )
 
@@ -509,4 +510,5 @@ var grammarWords = [numGrammarWords]string{
 	wIncluded:      "included",
 	wResulted:      "resulted",
 	wComprised:     "comprised",
+	wSigned:        "signed",
 }
