@@ -394,8 +394,12 @@ func (s *sentence) generalTypes() {
 		if s.kmask[i]&(1<<kRestrictor) == 0 || !s.isAny(i-1, wAnd, wOr) {
 			continue
 		}
-		if s.hasAt(i-2, kCategory) || s.hasAt(i-2, kCategoryAdj) {
-			s.kmask[i] &^= 1 << kRestrictor
+		// anywhere in the list: "Militant, nationalist and sectarian groups"
+		for k := i - 2; k >= 0 && k >= i-7 && (s.toks[k].kind == tWord || s.isPunct(k, ',')); k-- {
+			if s.hasAt(k, kCategory) || s.hasAt(k, kCategoryAdj) {
+				s.kmask[i] &^= 1 << kRestrictor
+				break
+			}
 		}
 	}
 }
