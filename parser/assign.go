@@ -73,7 +73,7 @@ func (s *sentence) extract(st *docState) {
 		if s.segHas(nm.i, kThreshold) {
 			continue // "went past 600"
 		}
-		if d.metric != MetricAttacks && s.subHas(nm.i, kSingleEvent) {
+		if d.metric != MetricAttacks && s.singleEventFor(nm, d.cue) {
 			continue // the toll of one event
 		}
 		if !s.categoryFor(&d, drafts, st) {
@@ -239,6 +239,26 @@ func (s *sentence) restricted(nm *numMention) bool {
 		}
 		if later >= 0 && j > later && (s.is(j-1, wOf) || s.is(j-2, wOf) && s.toks[j-1].kind == tWord) {
 			continue // "612 cadres of various outfits": the later count's
+		}
+		return true
+	}
+	return false
+}
+
+// singleEventFor reports a word of a single event in the number's clause
+// part, other than its own verb ("gunned down 21 Maoists in encounters"
+// is a count; "a policeman was gunned down" is not).
+func (s *sentence) singleEventFor(nm *numMention, cue int) bool {
+	if !s.subHas(nm.i, kSingleEvent) {
+		return false
+	}
+	c := s.sub[nm.i]
+	for j := range s.toks {
+		if s.sub[j] != c || !s.hasAt(j, kSingleEvent) || j == cue {
+			continue
+		}
+		if t, ok := s.has(j, kMetricVerb); ok && s.isNumberStart(j+t.n) {
+			continue // another count's verb: "gunned down 21 Maoists ... and arrested 187"
 		}
 		return true
 	}
