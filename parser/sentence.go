@@ -260,6 +260,7 @@ func (s *sentence) structure() {
 	s.covered = resizeB(s.covered, n)
 	subMask, segMask := append(s.subMask[:0], 0), append(s.segMask[:0], 0)
 	toks, kmask, conj := s.toks[:n], s.kmask[:n], s.lx.conj
+	clause, seg, sub, depths = clause[:n], seg[:n], sub[:n], depths[:n] // (lets the compiler drop bounds checks)
 	var all uint64
 	c, g, u, d := 0, 0, 0, 0
 	prevComma := false
