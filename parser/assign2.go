@@ -48,6 +48,13 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 			d.category = prev.category
 		}
 	}
+	if d.category == "" && len(drafts) > 0 && s.is(nm.i-2, wAnd) && s.hasAt(nm.i-1, kMetricVerb) && !s.hasAt(nm.j, kCategory) {
+		// "killing 792 civilians and wounding 1,621": the same people
+		if prev := drafts[len(drafts)-1]; prev.category != "" && prev.category != "all" && prev.category != "none" &&
+			prev.metric != d.metric && s.nums[prev.num].j+1 == nm.i-2 {
+			d.category = prev.category
+		}
+	}
 	if (d.category == "" || d.category == "all") && s.is(nm.j, wOthers) {
 		// "211 civilians were killed and 340 others wounded": the people of
 		// the first count of the clause part, not of a part listed since
