@@ -17,8 +17,8 @@ const corpusRoot = "testdata/corpus"
 // was written blind and scored once before any tuning, which is the
 // measure of generalisation to unseen reports (own4 scored F1 0.775 on its
 // first run, own5 0.745, own6 0.779, own7 0.776, own8 0.747, own9 0.750,
-// own10 0.788); a set added blind gets a
-// floor of 0.70 here until it has been worked through.
+// own10 0.788); a set added blind gets a floor of 0.70 here until it has
+// been worked through.
 const (
 	minF1                = 0.95
 	minQualifierAccuracy = 0.95
