@@ -291,27 +291,8 @@ func (lx *Lexicon) monthPair(w string) (int, int, bool) {
 }
 
 func (lx *Lexicon) month(w string) (int, bool) {
-	if len(w) > 12 {
-		return 0, false
-	}
-	var b [12]byte
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b[i] = c
-	}
-	id, ok := lx.vocab[string(b[:len(w)])]
-	if !ok {
-		return 0, false
-	}
-	for _, t := range lx.trie.wordTags(id) {
-		if t.kind == kMonth {
-			return int(t.num), true
-		}
-	}
-	return 0, false
+	t, ok := lx.wordTag(w, kMonth)
+	return int(t.num), ok
 }
 
 // afterYear skips an optional year after a day: "March 3, 2016", "1

@@ -1,12 +1,10 @@
 package parser
 
 import (
-	"cmp"
 	"embed"
 	"fmt"
 	"io/fs"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -79,28 +77,11 @@ type tag struct {
 	n    int // phrase length in tokens
 }
 
-// node is a trie node over word ids.
+// node is a trie node over word ids, built while loading; matching uses
+// its flat copy (trie).
 type node struct {
-	next  map[int32]*node // while loading
-	edges []edge          // next sorted by word id, for matching
-	tags  []tag
-}
-
-type edge struct {
-	id    int32
-	child *node
-}
-
-// seal turns the maps of n and the nodes below it into sorted edges: less
-// for the garbage collector to scan on every cycle, and faster to search.
-func (n *node) seal() {
-	n.edges = make([]edge, 0, len(n.next))
-	for id, c := range n.next {
-		n.edges = append(n.edges, edge{id, c})
-		c.seal()
-	}
-	slices.SortFunc(n.edges, func(a, b edge) int { return cmp.Compare(a.id, b.id) })
-	n.next = nil
+	next map[int32]*node
+	tags []tag
 }
 
 // Lexicon is the parser's vocabulary, loaded from the embedded data files.
@@ -259,8 +240,8 @@ func LoadLexicon(fsys fs.FS) (*Lexicon, error) {
 		}
 	}
 	lx.table = newVocabTable(lx.words)
-	lx.root.seal()
 	lx.trie = flatten(lx.root, len(lx.words))
+	lx.root = nil // the flat trie replaces it: less for the collector to scan
 	for len(lx.starts) < len(lx.words) {
 		lx.starts = append(lx.starts, false)
 		lx.conj = append(lx.conj, false)

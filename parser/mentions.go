@@ -501,19 +501,7 @@ func (s *sentence) numberWordValue(j int) (tag, bool) {
 }
 
 func (lx *Lexicon) numberWord(w string) (tag, bool) {
-	if !isPlain(w) {
-		return tag{}, false // number words are plain
-	}
-	id, ok := lx.table.lookupPlain(w, 0, len(w))
-	if !ok {
-		return tag{}, false
-	}
-	for _, t := range lx.trie.wordTags(id) {
-		if t.kind == kNumberWord {
-			return t, true
-		}
-	}
-	return tag{}, false
+	return lx.wordTag(w, kNumberWord)
 }
 
 // localAfter reports a local unit ("district", "senatorial district")

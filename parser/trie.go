@@ -1,5 +1,10 @@
 package parser
 
+import (
+	"maps"
+	"slices"
+)
+
 // trie is the lexicon's phrases laid out in flat arrays for matching: a
 // node's edges and tags are contiguous, and nodes refer to each other by
 // index, so a walk reads a few adjacent cache lines instead of chasing
@@ -28,7 +33,7 @@ type trieEdge struct {
 	id, child int32
 }
 
-// flatten lays out the trie under root (sealed) for words word ids.
+// flatten lays out the trie under root for words word ids.
 func flatten(root *node, words int) trie {
 	t := trie{nodes: make([]trieNode, 1), first: make([]int32, words)}
 	// breadth first: the nodes of short phrases, the most used, together
@@ -38,11 +43,12 @@ func flatten(root *node, words int) trie {
 	}
 	index := map[*node]int32{}
 	queue := []queued{}
-	for _, e := range root.edges {
-		index[e.child] = int32(len(t.nodes))
-		t.first[e.id] = int32(len(t.nodes))
+	for _, id := range sortedIDs(root.next) {
+		c := root.next[id]
+		index[c] = int32(len(t.nodes))
+		t.first[id] = int32(len(t.nodes))
 		t.nodes = append(t.nodes, trieNode{})
-		queue = append(queue, queued{e.child, 0})
+		queue = append(queue, queued{c, 0})
 	}
 	for len(queue) > 0 {
 		q := queue[0]
@@ -50,12 +56,12 @@ func flatten(root *node, words int) trie {
 		n, k := q.n, index[q.n]
 		tn := trieNode{edge0: int32(len(t.edges)), tag0: int32(len(t.tags))}
 		t.tags = append(t.tags, n.tags...)
-		for _, e := range n.edges {
+		for _, id := range sortedIDs(n.next) { // child searches by id
 			c := int32(len(t.nodes))
-			index[e.child] = c
+			index[n.next[id]] = c
 			t.nodes = append(t.nodes, trieNode{})
-			t.edges = append(t.edges, trieEdge{id: e.id, child: c})
-			queue = append(queue, queued{e.child, k})
+			t.edges = append(t.edges, trieEdge{id: id, child: c})
+			queue = append(queue, queued{n.next[id], k})
 		}
 		tn.edge1, tn.tag1 = int32(len(t.edges)), int32(len(t.tags))
 		// parents come first in breadth-first order: their acc is done
@@ -78,6 +84,12 @@ func flatten(root *node, words int) trie {
 	return t
 }
 
+func sortedIDs(next map[int32]*node) []int32 {
+	ids := slices.Collect(maps.Keys(next))
+	slices.Sort(ids)
+	return ids
+}
+
 // child returns the node after word id from node n, or 0.
 func (t *trie) child(n *trieNode, id int32) int32 {
 	es := t.edges[n.edge0:n.edge1]
@@ -95,6 +107,24 @@ func (t *trie) child(n *trieNode, id int32) int32 {
 		}
 	}
 	return 0
+}
+
+// wordTag returns the tag of kind k of the single plain word w in any case
+// ("Forty", "March"), read outside a sentence's matching.
+func (lx *Lexicon) wordTag(w string, k kind) (tag, bool) {
+	if !isPlain(w) {
+		return tag{}, false // month and number words are plain
+	}
+	id, ok := lx.table.lookupPlain(w, 0, len(w))
+	if !ok {
+		return tag{}, false
+	}
+	for _, t := range lx.trie.wordTags(id) {
+		if t.kind == k {
+			return t, true
+		}
+	}
+	return tag{}, false
 }
 
 // wordTags returns the tags of the one-word phrase id.
