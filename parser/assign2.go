@@ -380,15 +380,9 @@ func (s *sentence) regionPastAside(nm *numMention) int {
 	if t, ok := s.has(j, kCategory); ok {
 		j += t.n
 	}
-	if !s.isPunct(j, ',') || !s.isAny(j+1, wIncluding, wAmong) {
+	e := s.asideEnd(j)
+	if e == j || !s.isAny(j+1, wIncluding, wAmong) {
 		return -1
-	}
-	e := j + 2
-	for e < len(s.toks) && !s.isPunct(e, ',') {
-		if s.toks[e].kind == tPunct && !s.isPunct(e, '-', '(', ')') {
-			return -1
-		}
-		e++
 	}
 	for k, rm := range s.regions {
 		if rm.i > e && s.clause[rm.i] == s.clause[nm.i] && s.seg[rm.i] == s.seg[e+1] && s.is(rm.i-1, wIn) &&
