@@ -212,7 +212,11 @@ func (b *Backfill) prepare(ctx context.Context, path string) (store.Ingest, bool
 			return store.Ingest{}, false
 		}
 	}
-	return Prepare(doc, id, b.Extract), true
+	item := Prepare(doc, id, b.Extract)
+	if !b.DryRun { // encoded here, by every worker, rather than by the single writer
+		item.Encoded = store.EncodeFigures(item.Figures)
+	}
+	return item, true
 }
 
 // write is the single writer: it gathers items into batches until items is

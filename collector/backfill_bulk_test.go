@@ -22,7 +22,7 @@ func ingestIndexes(t *testing.T, st *store.Store) int {
 	defer db.Close()
 	var n int
 	if err := db.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
-		AND tbl_name IN ('observations', 'points', 'revisions')`).Scan(&n); err != nil {
+		AND tbl_name IN ('points', 'revisions')`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

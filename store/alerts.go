@@ -172,7 +172,7 @@ type Count struct {
 func (s *Store) ObservationCounts(ctx context.Context) ([]Count, error) {
 	var out []Count
 	err := s.query(ctx, s.read, "observation counts",
-		`SELECT source, metric, count(*) FROM observations GROUP BY source, metric ORDER BY source, metric`, nil,
+		`SELECT source, metric, n FROM observation_counts ORDER BY source, metric`, nil,
 		func(rows *sql.Rows) error {
 			var c Count
 			err := rows.Scan(&c.Source, &c.Metric, &c.N)

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,16 +18,16 @@ import (
 // memory document by document, then writes every row with multi-row
 // statements.
 type batch struct {
-	ctx     context.Context
-	tx      *sql.Tx
-	ins     inserts // prepared statements
-	now     int64
-	nextObs int64
+	ctx context.Context
+	tx  *sql.Tx
+	ins inserts // prepared statements
+	now int64
 
 	periods map[string]parser.Period // parsed period cache
 	points  map[pointKey]*pointState // touched points; nil = absent
 	dirty   []*pointState            // points to write, in first-touch order
 	old     []superseded             // values superseded by this batch
+	counts  map[[2]string]int64      // new observations by source and metric
 }
 
 // docWork is a new document of the batch with its parsed figures.
@@ -35,7 +37,7 @@ type docWork struct {
 	figs    []parser.Figure
 	periods []parser.Period
 	main    string
-	obsID   int64 // ID of the first observation; figure i gets obsID+i
+	enc     []byte // the figures, encoded
 }
 
 func newBatch(ctx context.Context, tx *sql.Tx, ins inserts, now time.Time) (*batch, error) {
@@ -43,9 +45,7 @@ func newBatch(ctx context.Context, tx *sql.Tx, ins inserts, now time.Time) (*bat
 		ctx: ctx, tx: tx, ins: ins, now: now.Unix(),
 		periods: map[string]parser.Period{},
 		points:  map[pointKey]*pointState{},
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM observations`).Scan(&b.nextObs); err != nil {
-		return nil, fmt.Errorf("next observation id: %w", err)
+		counts:  map[[2]string]int64{},
 	}
 	return b, nil
 }
@@ -65,10 +65,10 @@ func (b *batch) run(items []Ingest, results []IngestResult) error {
 	if err := b.insertDocuments(work); err != nil {
 		return err
 	}
-	if err := b.insertObservations(work); err != nil {
-		return err
-	}
 	for _, w := range work {
+		for _, f := range w.figs {
+			b.counts[[2]string{w.doc.Source, f.Metric}]++
+		}
 		results[w.idx].Revisions = b.offerAll(w)
 	}
 	return b.flush()
@@ -96,14 +96,16 @@ func (b *batch) plan(items []Ingest, results []IngestResult) ([]*docWork, error)
 		}
 		known[ids[i]] = true
 		w := &docWork{idx: i, doc: it.Doc, figs: it.Figures, periods: make([]parser.Period, len(it.Figures)),
-			main: parser.MainPeriod(it.Figures), obsID: b.nextObs}
+			main: parser.MainPeriod(it.Figures), enc: it.Encoded}
+		if w.enc == nil {
+			w.enc = EncodeFigures(it.Figures)
+		}
 		w.doc.ID = ids[i]
 		for j, f := range it.Figures {
 			if w.periods[j], err = b.period(f.Period); err != nil {
 				return nil, fmt.Errorf("document %s (%s): figure %d: %w", w.doc.ID, w.doc.URL, j, err)
 			}
 		}
-		b.nextObs += int64(len(it.Figures))
 		results[i].New, results[i].Figures = true, len(it.Figures)
 		work = append(work, w)
 	}
@@ -158,39 +160,12 @@ func (b *batch) insertDocuments(work []*docWork) error {
 	for _, dw := range work {
 		d := dw.doc
 		if err := w.add(d.ID, d.URL, d.Source, d.Publisher, d.Title, unixOf(d.Published), unixOf(d.Fetched),
-			b.now, dw.main, d.Text); err != nil {
+			b.now, dw.main, len(dw.figs), nonNil(dw.enc), d.Text); err != nil {
 			return fmt.Errorf("insert document %s (%s): %w", d.ID, d.URL, err)
 		}
 	}
 	if err := w.flush(); err != nil {
 		return fmt.Errorf("insert documents: %w", err)
-	}
-	return nil
-}
-
-// insertObservations writes one observation row per figure.
-func (b *batch) insertObservations(work []*docWork) error {
-	w := newRowWriter(b.ctx, b.tx, b.ins, observationRows)
-	defer w.close()
-	for _, dw := range work {
-		for i, f := range dw.figs {
-			p := dw.periods[i]
-			if err := w.add(dw.doc.ID, i, dw.doc.Source, f.Period, p.Start.Unix(),
-				string(p.Granularity), f.Metric, f.Category, f.Region, f.Value, f.Qualifier, f.Confidence,
-				f.Evidence.Text, f.Evidence.Start, f.Evidence.End, boolInt(f.Period == dw.main)); err != nil {
-				return fmt.Errorf("insert observations of document %s (%s): %w", dw.doc.ID, dw.doc.URL, err)
-			}
-		}
-	}
-	if err := w.flush(); err != nil {
-		return fmt.Errorf("insert observations: %w", err)
-	}
-	var last int64
-	if err := b.tx.QueryRowContext(b.ctx, `SELECT COALESCE(MAX(id), 0) FROM observations`).Scan(&last); err != nil {
-		return fmt.Errorf("check observation ids: %w", err)
-	}
-	if last != b.nextObs-1 {
-		return fmt.Errorf("insert observations: last id %d, want %d", last, b.nextObs-1)
 	}
 	return nil
 }
@@ -223,8 +198,8 @@ func (b *batch) loadChunk(keys []pointKey) error {
 	}
 	row := "(?, ?, ?, ?, ?)"
 	rows, err := b.tx.QueryContext(b.ctx, `SELECT p.source, p.period, p.metric, p.category, p.region,
-		p.period_start, p.granularity, p.value, p.qualifier, p.observation_id, p.accepted_at,
-		p.main, p.published, p.fetched, p.document_id, p.ev_start, p.revisions
+		p.period_start, p.granularity, p.value, p.qualifier, p.accepted_at,
+		p.main, p.published, p.fetched, p.document_id, p.ev_start, p.seq, p.revisions
 		FROM (VALUES `+row+strings.Repeat(", "+row, len(keys)-1)+`) AS v
 		JOIN points p ON p.source = v.column1 AND p.period = v.column2 AND p.metric = v.column3
 			AND p.category = v.column4 AND p.region = v.column5`, args...)
@@ -237,11 +212,12 @@ func (b *batch) loadChunk(keys []pointKey) error {
 		k := &st.key
 		var main int
 		if err := rows.Scan(&k.source, &k.period, &k.metric, &k.category, &k.region,
-			&st.periodStart, &st.granularity, &st.value, &st.qualifier, &st.obsID, &st.acceptedAt,
-			&main, &st.rank.published, &st.rank.fetched, &st.rank.docID, &st.rank.start, &st.revisions); err != nil {
+			&st.periodStart, &st.granularity, &st.value, &st.qualifier, &st.acceptedAt,
+			&main, &st.rank.published, &st.rank.fetched, &st.rank.docID, &st.rank.start, &st.rank.seq,
+			&st.revisions); err != nil {
 			return err
 		}
-		st.rank.main, st.rank.obsID = main != 0, st.obsID
+		st.rank.main = main != 0
 		b.points[st.key] = st
 	}
 	return rows.Err()
@@ -262,7 +238,7 @@ func (b *batch) offerAll(dw *docWork) int {
 			continue
 		}
 		r := rank{main: f.Period == dw.main, published: unixOf(dw.doc.Published), fetched: unixOf(dw.doc.Fetched),
-			docID: dw.doc.ID, start: f.Evidence.Start, obsID: dw.obsID + int64(i)}
+			docID: dw.doc.ID, start: f.Evidence.Start, seq: i}
 		key := pointKey{dw.doc.Source, f.Period, f.Metric, f.Category, f.Region}
 		if b.offer(key, dw.periods[i], f, r) {
 			revisions++
@@ -278,7 +254,8 @@ func (b *batch) offer(key pointKey, p parser.Period, f parser.Figure, r rank) bo
 	st := b.points[key]
 	if st == nil {
 		st = &pointState{key: key, periodStart: p.Start.Unix(), granularity: string(p.Granularity),
-			value: f.Value, qualifier: f.Qualifier, obsID: r.obsID, acceptedAt: b.now, rank: r, changed: true}
+			value: f.Value, qualifier: f.Qualifier, acceptedAt: b.now, rank: r, changed: true,
+			evidence: f.Evidence.Text, evEnd: f.Evidence.End, confidence: f.Confidence}
 		b.points[key] = st
 		b.queue(st)
 		return false
@@ -289,13 +266,14 @@ func (b *batch) offer(key pointKey, p parser.Period, f parser.Figure, r rank) bo
 	b.queue(st)
 	revised := f.Value != st.value
 	if revised {
-		b.old = append(b.old, superseded{key: key, value: st.value, qualifier: st.qualifier, obsID: st.obsID,
-			acceptedAt: st.acceptedAt})
+		b.old = append(b.old, superseded{key: key, value: st.value, qualifier: st.qualifier,
+			docID: st.rank.docID, seq: st.rank.seq, acceptedAt: st.acceptedAt})
 		st.acceptedAt = b.now
 		st.revisions++
 		st.changed = true
 	}
-	st.value, st.qualifier, st.obsID, st.rank = f.Value, f.Qualifier, r.obsID, r
+	st.value, st.qualifier, st.rank = f.Value, f.Qualifier, r
+	st.evidence, st.evEnd, st.confidence = f.Evidence.Text, f.Evidence.End, f.Confidence
 	return revised
 }
 
@@ -318,6 +296,9 @@ func (b *batch) flush() error {
 	if err := b.writeOutbox(); err != nil {
 		return err
 	}
+	if err := b.writeCounts(); err != nil {
+		return err
+	}
 	if err := setMeta(b.ctx, b.tx, metaLastIngest, strconv.FormatInt(b.now, 10)); err != nil {
 		return fmt.Errorf("set %s: %w", metaLastIngest, err)
 	}
@@ -330,9 +311,9 @@ func (b *batch) writePoints() error {
 	defer w.close()
 	for _, st := range b.dirty {
 		if err := w.add(st.key.source, st.key.period, st.key.metric, st.key.category, st.key.region,
-			st.periodStart, st.granularity, st.value, st.qualifier, st.obsID, st.acceptedAt,
-			boolInt(st.rank.main), st.rank.published, st.rank.fetched, st.rank.docID, st.rank.start,
-			st.revisions, b.now); err != nil {
+			st.periodStart, st.granularity, st.value, st.qualifier, st.rank.docID, st.rank.seq, st.acceptedAt,
+			boolInt(st.rank.main), st.rank.published, st.rank.fetched, st.rank.start, st.evEnd, st.evidence,
+			st.confidence, st.revisions, b.now); err != nil {
 			return fmt.Errorf("write points: %w", err)
 		}
 	}
@@ -348,7 +329,7 @@ func (b *batch) writeHist() error {
 	defer w.close()
 	for _, h := range b.old {
 		if err := w.add(h.key.source, h.key.period, h.key.metric, h.key.category, h.key.region,
-			h.value, h.qualifier, h.obsID, h.acceptedAt, b.now); err != nil {
+			h.value, h.qualifier, h.docID, h.seq, h.acceptedAt, b.now); err != nil {
 			return fmt.Errorf("write revision of point %v: %w", h.key, err)
 		}
 	}
@@ -372,6 +353,29 @@ func (b *batch) writeOutbox() error {
 	}
 	if err := w.flush(); err != nil {
 		return fmt.Errorf("enqueue points: %w", err)
+	}
+	return nil
+}
+
+// writeCounts adds the batch's observations to the counts per source and
+// metric, in key order.
+func (b *batch) writeCounts() error {
+	keys := make([][2]string, 0, len(b.counts))
+	for k := range b.counts {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, c [2]string) int {
+		return cmp.Or(cmp.Compare(a[0], c[0]), cmp.Compare(a[1], c[1]))
+	})
+	w := newRowWriter(b.ctx, b.tx, b.ins, countRows)
+	defer w.close()
+	for _, k := range keys {
+		if err := w.add(k[0], k[1], b.counts[k]); err != nil {
+			return fmt.Errorf("count observations: %w", err)
+		}
+	}
+	if err := w.flush(); err != nil {
+		return fmt.Errorf("count observations: %w", err)
 	}
 	return nil
 }

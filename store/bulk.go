@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // metaBulkIndexes is the meta key holding the definitions of the indexes
@@ -15,8 +16,8 @@ const metaBulkIndexes = "bulk_load_indexes"
 
 // bulkTables are the tables Ingest writes whose secondary indexes BulkLoad
 // drops. Ingest itself reads only primary keys (documents.id, the points
-// key, the observations rowid), which are kept.
-var bulkTables = []string{"observations", "points", "revisions"}
+// key), which are kept.
+var bulkTables = []string{"points", "revisions"}
 
 // BulkLoad prepares the store for a large number of Ingest calls: it drops
 // the secondary indexes of the tables Ingest writes, which otherwise cost
@@ -95,9 +96,13 @@ type indexDef struct{ name, sql string }
 
 // secondaryIndexes lists the explicitly created indexes of bulkTables.
 func secondaryIndexes(ctx context.Context, tx *sql.Tx) ([]indexDef, error) {
+	args := make([]any, len(bulkTables))
+	for i, t := range bulkTables {
+		args[i] = t
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_schema
-		WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (?, ?, ?) ORDER BY name`,
-		bulkTables[0], bulkTables[1], bulkTables[2])
+		WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (?`+strings.Repeat(", ?", len(bulkTables)-1)+`)
+		ORDER BY name`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list indexes: %w", err)
 	}

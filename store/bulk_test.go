@@ -47,7 +47,7 @@ func indexNames(t *testing.T, s *Store) string {
 	t.Helper()
 	var names []string
 	rows, err := s.read.Query(`SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
-		AND tbl_name IN ('observations', 'points', 'revisions') ORDER BY name`)
+		AND tbl_name IN ('points', 'revisions') ORDER BY name`)
 	if err != nil {
 		t.Fatal(err)
 	}

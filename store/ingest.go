@@ -11,6 +11,10 @@ import (
 type Ingest struct {
 	Doc     Document
 	Figures []parser.Figure
+	// Encoded is EncodeFigures(Figures), the form the figures are stored
+	// in; Ingest computes it when nil. Callers parsing in parallel set it
+	// there, taking the work off the single writer.
+	Encoded []byte
 }
 
 // IngestResult says what Ingest did with one document.
@@ -43,6 +47,7 @@ type IngestResult struct {
 // newer report with the same value moves the point's evidence to it without
 // a revision. Each inserted or changed point gets one outbox row in the same
 // transaction (one per Ingest call, however often it changed within it).
+// A document's figures are stored with it as one value (see EncodeFigures).
 func (s *Store) Ingest(ctx context.Context, items ...Ingest) ([]IngestResult, error) {
 	results := make([]IngestResult, len(items))
 	if len(items) == 0 {
@@ -77,7 +82,7 @@ type rank struct {
 	published, fetched int64
 	docID              string
 	start              int
-	obsID              int64
+	seq                int // index of the figure in its document
 }
 
 // beats reports whether an observation ranked a is preferred to one ranked b.
@@ -94,7 +99,7 @@ func (a rank) beats(b rank) bool {
 	case a.start != b.start:
 		return a.start < b.start
 	}
-	return a.obsID < b.obsID
+	return a.seq < b.seq
 }
 
 // pointState is a point's row as this batch will leave it.
@@ -104,9 +109,11 @@ type pointState struct {
 	granularity string
 	value       int64
 	qualifier   string
-	obsID       int64
 	acceptedAt  int64 // when the current value was accepted
-	rank        rank
+	rank        rank  // of the accepted observation: its document and seq
+	evidence    string
+	evEnd       int
+	confidence  float64
 	revisions   int
 	changed     bool // inserted or value changed: needs an outbox row
 	queued      bool // in batch.dirty
@@ -117,6 +124,7 @@ type superseded struct {
 	key        pointKey
 	value      int64
 	qualifier  string
-	obsID      int64
+	docID      string
+	seq        int
 	acceptedAt int64
 }

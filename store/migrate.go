@@ -2,16 +2,24 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
+// migration is one schema version: SQL, then optionally a Go step for
+// what SQL cannot do (re-encoding data).
+type migration struct {
+	sql string
+	fn  func(ctx context.Context, tx *sql.Tx) error
+}
+
 // migrations are applied in order, each in its own transaction; version N is
 // migrations[N-1]. Never edit a released migration: append a new one.
-var migrations = []string{
+var migrations = []migration{
 	// 1: documents, observations, accepted series (points: current
 	// values; revisions: superseded values), fetch state, outbox and meta.
 	// Times are unix seconds (UTC).
-	`
+	{sql: `
 CREATE TABLE documents (
 	id          TEXT PRIMARY KEY,
 	url         TEXT NOT NULL,
@@ -99,9 +107,9 @@ CREATE TABLE meta (
 	key   TEXT PRIMARY KEY,
 	value TEXT NOT NULL
 );
-`,
+`},
 	// 2: spike alerts, one row per series and period (see alerts.go).
-	`
+	{sql: `
 CREATE TABLE alerts (
 	source      TEXT NOT NULL,
 	metric      TEXT NOT NULL,
@@ -124,16 +132,20 @@ CREATE TABLE alerts (
 	PRIMARY KEY (source, metric, category, region, period)
 ) WITHOUT ROWID;
 CREATE INDEX alerts_ends ON alerts(ends_at);
-`,
+`},
 	// 3: cheaper observation inserts. observations_point ordered every
 	// new row into the middle of a large index (one random page touched,
 	// journaled and rewritten per figure, a third of the ingest cost);
 	// an index on (source, metric) grows at the end of a few runs, still
 	// narrows Observations filters and covers ObservationCounts.
-	`
+	{sql: `
 DROP INDEX observations_point;
 CREATE INDEX observations_metric ON observations(source, metric);
-`,
+`},
+	// 4: a document's observations become one value on its row (see
+	// figures.go); points and revisions refer to them by document and
+	// index; the counts per source and metric get a table of their own.
+	{sql: documentsV4, fn: migrateFigures},
 }
 
 // migrate creates the schema_migrations table and applies every migration
@@ -180,8 +192,14 @@ func (s *Store) applyMigration(ctx context.Context, v int) error {
 	if done > 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
+	m := migrations[v-1]
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return err
+	}
+	if m.fn != nil {
+		if err := m.fn(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, applied) VALUES (?, ?)`, v, s.now().Unix()); err != nil {
 		return err

@@ -28,7 +28,7 @@ func (s *Store) OutboxBatch(ctx context.Context, limit int) ([]OutboxRow, error)
 		FROM outbox x
 		JOIN points p ON p.source = x.source AND p.period = x.period AND p.metric = x.metric
 			AND p.category = x.category AND p.region = x.region
-		JOIN observations o ON o.id = p.observation_id JOIN documents d ON d.id = o.document_id
+		JOIN documents d ON d.id = p.document_id
 		ORDER BY x.id LIMIT ?`
 	var out []OutboxRow
 	err := s.query(ctx, s.read, "outbox batch", q, []any{limit}, func(rows *sql.Rows) error {

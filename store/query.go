@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,23 +35,40 @@ func (f Filter) where(a string) (string, []any, error) {
 			args = append(args, c.val)
 		}
 	}
-	for _, b := range []struct {
-		name, val, op string
-	}{{"from", f.From, ">="}, {"to", f.To, "<="}} {
-		if b.val == "" {
-			continue
-		}
-		p, err := parser.ParsePeriod(b.val)
-		if err != nil {
-			return "", nil, fmt.Errorf("filter %s: %w", b.name, err)
-		}
-		conds = append(conds, a+".period_start "+b.op+" ?")
-		args = append(args, p.Start.Unix())
+	from, to, err := f.bounds()
+	if err != nil {
+		return "", nil, err
+	}
+	if from != nil {
+		conds, args = append(conds, a+".period_start >= ?"), append(args, *from)
+	}
+	if to != nil {
+		conds, args = append(conds, a+".period_start <= ?"), append(args, *to)
 	}
 	if len(conds) == 0 {
 		return "", nil, nil
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+// bounds returns the starts (unix seconds) of the From and To periods, nil
+// when not set.
+func (f Filter) bounds() (from, to *int64, err error) {
+	for _, b := range []struct {
+		name, val string
+		dst       **int64
+	}{{"from", f.From, &from}, {"to", f.To, &to}} {
+		if b.val == "" {
+			continue
+		}
+		p, err := parser.ParsePeriod(b.val)
+		if err != nil {
+			return nil, nil, fmt.Errorf("filter %s: %w", b.name, err)
+		}
+		start := p.Start.Unix()
+		*b.dst = &start
+	}
+	return from, to, nil
 }
 
 // Point is a value of a series point with the document it comes from.
@@ -73,10 +92,10 @@ type Point struct {
 	Revisions int
 }
 
-// pointCols are the columns scanned by scanPoint, for aliases p (point or
-// revision key), o (observation) and d (document).
-const pointCols = `d.publisher, o.granularity, o.main, d.id, d.url, d.title, d.published,
-	o.evidence, o.ev_start, o.ev_end, o.confidence`
+// pointCols are the columns scanned by scanPoint, for aliases p (point)
+// and d (document).
+const pointCols = `d.publisher, p.granularity, p.main, d.id, d.url, d.title, d.published,
+	p.evidence, p.ev_start, p.ev_end, p.confidence`
 
 // scanPoint scans the key columns of alias k, the value and qualifier,
 // pointCols, the revision count, then extra.
@@ -124,7 +143,7 @@ func (s *Store) current(ctx context.Context, db queryer, op string, f Filter) ([
 		return nil, s.wrap(op, err)
 	}
 	q := `SELECT ` + keyCols("p") + `, ` + pointCols + `, p.revisions, p.accepted_at
-		FROM points p JOIN observations o ON o.id = p.observation_id JOIN documents d ON d.id = o.document_id` +
+		FROM points p JOIN documents d ON d.id = p.document_id` +
 		where + seriesOrder("p")
 	var out []Revision
 	err = s.query(ctx, db, op, q, args, func(rows *sql.Rows) error {
@@ -171,18 +190,31 @@ func (s *Store) History(ctx context.Context, f Filter) ([]Revision, error) {
 		return nil, err
 	}
 	old := map[pointKey][]Revision{}
-	q := `SELECT ` + keyCols("r") + `, ` + pointCols + `, p.revisions, r.accepted_at, r.superseded_at
+	figs := figureCache{}
+	q := `SELECT ` + keyCols("r") + `, d.publisher, p.granularity, d.main_period, d.id, d.url, d.title,
+		d.published, d.figures, r.seq, p.revisions, r.accepted_at, r.superseded_at
 		FROM points p
 		JOIN revisions r ON r.source = p.source AND r.period = p.period AND r.metric = p.metric
 			AND r.category = p.category AND r.region = p.region
-		JOIN observations o ON o.id = r.observation_id JOIN documents d ON d.id = o.document_id` +
+		JOIN documents d ON d.id = r.document_id` +
 		where + ` ORDER BY r.id`
 	err = s.query(ctx, tx, "history", q, args, func(rows *sql.Rows) error {
 		var r Revision
-		var accepted, superseded int64
-		if err := scanPoint(rows, &r.Point, &accepted, &superseded); err != nil {
+		var main string
+		var enc []byte
+		var seq int
+		var published, accepted, superseded int64
+		if err := rows.Scan(&r.Source, &r.Period, &r.Metric, &r.Category, &r.Region, &r.Value, &r.Qualifier,
+			&r.Publisher, &r.Granularity, &main, &r.DocumentID, &r.URL, &r.Title, &published, &enc, &seq,
+			&r.Revisions, &accepted, &superseded); err != nil {
 			return err
 		}
+		f, err := figs.figure(r.DocumentID, enc, seq)
+		if err != nil {
+			return err
+		}
+		r.Main, r.Published = main == r.Period, timeOf(published)
+		r.Evidence, r.Start, r.End, r.Confidence = f.Evidence.Text, f.Evidence.Start, f.Evidence.End, f.Confidence
 		r.AcceptedAt = timeOf(accepted)
 		t := timeOf(superseded)
 		r.SupersededAt = &t
@@ -202,26 +234,126 @@ func (s *Store) History(ctx context.Context, f Filter) ([]Revision, error) {
 }
 
 // Observations returns every stored observation matching f, from every
-// document, ordered like Series and then by publication date. Revisions is
-// always 0.
+// document, ordered like Series and then by publication date, ingest
+// order and position in the document. Revisions is always 0.
+//
+// Observations are stored per document (see EncodeFigures), so this reads
+// the figures of every document of the source that may hold a match.
 func (s *Store) Observations(ctx context.Context, f Filter) ([]Point, error) {
-	where, args, err := f.where("o")
+	from, to, err := f.bounds()
 	if err != nil {
 		return nil, s.wrap("observations", err)
 	}
-	q := `SELECT ` + keyCols("o") + `, ` + pointCols + `, 0
-		FROM observations o JOIN documents d ON d.id = o.document_id` +
-		where + seriesOrder("o") + `, d.published, o.id`
+	var conds []string
+	var args []any
+	if f.Source != "" {
+		conds, args = append(conds, "d.source = ?"), append(args, f.Source)
+	}
+	// Strings are stored as they are in the figures value: a document
+	// without the wanted ones cannot match and is not decoded.
+	for _, v := range []string{f.Metric, f.Category, f.Region} {
+		if v != "" {
+			conds, args = append(conds, "instr(d.figures, ?) > 0"), append(args, []byte(v))
+		}
+	}
+	q := `SELECT d.source, d.publisher, d.main_period, d.id, d.url, d.title, d.published, d.figures
+		FROM documents d`
+	if len(conds) > 0 {
+		q += " WHERE " + strings.Join(conds, " AND ")
+	}
+	q += " ORDER BY d.published, d.rowid"
 	var out []Point
+	var starts []int64
+	periods := map[string]parser.Period{}
 	err = s.query(ctx, s.read, "observations", q, args, func(rows *sql.Rows) error {
-		var p Point
-		if err := scanPoint(rows, &p); err != nil {
+		var doc Point
+		var main string
+		var enc []byte
+		var published int64
+		if err := rows.Scan(&doc.Source, &doc.Publisher, &main, &doc.DocumentID, &doc.URL, &doc.Title,
+			&published, &enc); err != nil {
 			return err
 		}
-		out = append(out, p)
+		doc.Published = timeOf(published)
+		figs, err := decodeFigures(enc)
+		if err != nil {
+			return fmt.Errorf("document %s: %w", doc.DocumentID, err)
+		}
+		for _, fig := range figs {
+			if !f.matches(fig) {
+				continue
+			}
+			per, ok := periods[fig.Period]
+			if !ok {
+				if per, err = parser.ParsePeriod(fig.Period); err != nil {
+					return fmt.Errorf("document %s: %w", doc.DocumentID, err)
+				}
+				periods[fig.Period] = per
+			}
+			start := per.Start.Unix()
+			if (from != nil && start < *from) || (to != nil && start > *to) {
+				continue
+			}
+			p := doc
+			p.Period, p.Granularity, p.Metric, p.Category, p.Region = fig.Period, string(per.Granularity),
+				fig.Metric, fig.Category, fig.Region
+			p.Value, p.Qualifier, p.Main = fig.Value, fig.Qualifier, fig.Period == main
+			p.Evidence, p.Start, p.End, p.Confidence = fig.Evidence.Text, fig.Evidence.Start, fig.Evidence.End,
+				fig.Confidence
+			out, starts = append(out, p), append(starts, start)
+		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	sortSeries(out, starts)
+	return out, nil
+}
+
+// matches reports whether fig has the metric, category and region of f.
+func (f Filter) matches(fig parser.Figure) bool {
+	return (f.Metric == "" || f.Metric == fig.Metric) && (f.Category == "" || f.Category == fig.Category) &&
+		(f.Region == "" || f.Region == fig.Region)
+}
+
+// sortSeries sorts points (with their period starts) in series order,
+// stably: points of one series and period keep their order.
+func sortSeries(points []Point, starts []int64) {
+	idx := make([]int, len(points))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(i, j int) int {
+		a, b := &points[i], &points[j]
+		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.Metric, b.Metric),
+			cmp.Compare(a.Category, b.Category), cmp.Compare(a.Region, b.Region),
+			cmp.Compare(starts[i], starts[j]), cmp.Compare(a.Period, b.Period))
+	})
+	sorted := make([]Point, len(points))
+	for k, i := range idx {
+		sorted[k] = points[i]
+	}
+	copy(points, sorted)
+}
+
+// figureCache decodes each document's figures once.
+type figureCache map[string][]parser.Figure
+
+// figure returns figure seq of document id, whose figures value is enc.
+func (c figureCache) figure(id string, enc []byte, seq int) (parser.Figure, error) {
+	figs, ok := c[id]
+	if !ok {
+		var err error
+		if figs, err = decodeFigures(enc); err != nil {
+			return parser.Figure{}, fmt.Errorf("document %s: %w", id, err)
+		}
+		c[id] = figs
+	}
+	if seq < 0 || seq >= len(figs) {
+		return parser.Figure{}, fmt.Errorf("document %s has %d figures, no figure %d", id, len(figs), seq)
+	}
+	return figs[seq], nil
 }
 
 // queryer is what query needs of *sql.DB and *sql.Tx.
@@ -262,7 +394,8 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	}
 	var last sql.NullString
 	err := s.read.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM documents), (SELECT count(*) FROM observations), (SELECT count(*) FROM points),
+		(SELECT count(*) FROM documents), (SELECT coalesce(sum(n), 0) FROM observation_counts),
+		(SELECT count(*) FROM points),
 		(SELECT count(*) FROM revisions), (SELECT count(*) FROM outbox),
 		(SELECT value FROM meta WHERE key = ?)`, metaLastIngest).Scan(
 		&st.Documents, &st.Observations, &st.Points, &st.Revisions, &st.Outbox, &last)

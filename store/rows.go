@@ -17,26 +17,23 @@ type insertSpec struct {
 // The inserts of Ingest.
 var (
 	documentRows = &insertSpec{table: "documents", cols: []string{"id", "url", "source", "publisher", "title",
-		"published", "fetched", "ingested", "main_period", "text"}}
-	// The observation IDs are not inserted: SQLite gives each new row the
-	// largest rowid plus one, the ID batch.plan predicted (checked by
-	// insertObservations); appending this way skips a rowid lookup per row.
-	observationRows = &insertSpec{table: "observations", cols: []string{"document_id", "seq", "source",
-		"period", "period_start", "granularity", "metric", "category", "region", "value", "qualifier",
-		"confidence", "evidence", "ev_start", "ev_end", "main"}}
+		"published", "fetched", "ingested", "main_period", "n_figures", "figures", "text"}}
+	countRows = &insertSpec{table: "observation_counts", cols: []string{"source", "metric", "n"},
+		tail: `ON CONFLICT(source, metric) DO UPDATE SET n = n + excluded.n`}
 	pointRows = &insertSpec{table: "points", cols: []string{"source", "period", "metric", "category", "region",
-		"period_start", "granularity", "value", "qualifier", "observation_id", "accepted_at",
-		"main", "published", "fetched", "document_id", "ev_start", "revisions", "updated"},
+		"period_start", "granularity", "value", "qualifier", "document_id", "seq", "accepted_at",
+		"main", "published", "fetched", "ev_start", "ev_end", "evidence", "confidence", "revisions", "updated"},
 		tail: `ON CONFLICT(source, period, metric, category, region) DO UPDATE SET
-		value = excluded.value, qualifier = excluded.qualifier, observation_id = excluded.observation_id,
-		accepted_at = excluded.accepted_at, main = excluded.main, published = excluded.published,
-		fetched = excluded.fetched, document_id = excluded.document_id, ev_start = excluded.ev_start,
+		value = excluded.value, qualifier = excluded.qualifier, document_id = excluded.document_id,
+		seq = excluded.seq, accepted_at = excluded.accepted_at, main = excluded.main,
+		published = excluded.published, fetched = excluded.fetched, ev_start = excluded.ev_start,
+		ev_end = excluded.ev_end, evidence = excluded.evidence, confidence = excluded.confidence,
 		revisions = excluded.revisions, updated = excluded.updated`}
 	revisionRows = &insertSpec{table: "revisions", cols: []string{"source", "period", "metric", "category",
-		"region", "value", "qualifier", "observation_id", "accepted_at", "superseded_at"}}
+		"region", "value", "qualifier", "document_id", "seq", "accepted_at", "superseded_at"}}
 	outboxRows = &insertSpec{table: "outbox", cols: []string{"source", "period", "metric", "category", "region",
 		"enqueued"}}
-	insertSpecs = []*insertSpec{documentRows, observationRows, pointRows, revisionRows, outboxRows}
+	insertSpecs = []*insertSpec{documentRows, countRows, pointRows, revisionRows, outboxRows}
 )
 
 // maxRowsLog2 bounds a statement to 1<<maxRowsLog2 rows: n rows are

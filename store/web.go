@@ -45,9 +45,8 @@ func (s *Store) Documents(ctx context.Context, f DocumentFilter) ([]DocumentInfo
 		conds, args = append(conds, "d.published < ?"), append(args, unixOf(f.To))
 	}
 	q := `SELECT d.id, d.url, d.source, d.publisher, d.title, d.published, d.fetched, d.ingested, d.main_period,
-		coalesce(c.n, 0)
-		FROM documents d
-		LEFT JOIN (SELECT document_id, count(*) AS n FROM observations GROUP BY document_id) c ON c.document_id = d.id`
+		d.n_figures
+		FROM documents d`
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
