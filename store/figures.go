@@ -92,43 +92,108 @@ var errFigures = errors.New("malformed figures value")
 // decodeFigures decodes a value written by EncodeFigures. An empty value is
 // a document without figures.
 func decodeFigures(b []byte) ([]parser.Figure, error) {
+	l, err := parseFigures(b)
+	if err != nil || l.n == 0 {
+		return nil, err
+	}
+	strs := make([]string, len(l.strs))
+	for i, b := range l.strs {
+		strs[i] = string(b)
+	}
+	figs := make([]parser.Figure, 0, l.n)
+	for {
+		r, ok, err := l.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return figs, nil
+		}
+		figs = append(figs, r.figure(strs))
+	}
+}
+
+// figureList is a figures value read one figure at a time, its strings
+// still slices of the value, so that a reader looking for some figures
+// compares string indexes and allocates only for the ones it keeps.
+type figureList struct {
+	strs [][]byte
+	n    int // figures left
+	d    figureDecoder
+}
+
+// parseFigures reads the header and string table of a figures value.
+func parseFigures(b []byte) (figureList, error) {
+	var l figureList
 	if len(b) == 0 {
-		return nil, nil
+		return l, nil
 	}
-	d := figureDecoder{b: b[1:]}
 	if b[0] != figuresFormat {
-		return nil, fmt.Errorf("%w: format %d, want %d", errFigures, b[0], figuresFormat)
+		return l, fmt.Errorf("%w: format %d, want %d", errFigures, b[0], figuresFormat)
 	}
-	n := d.count()
-	strs := make([]string, 0, n)
+	l.d.b = b[1:]
+	n := l.d.count()
+	l.strs = make([][]byte, 0, n)
 	for range n {
-		strs = append(strs, d.str())
+		l.strs = append(l.strs, l.d.bytes())
 	}
-	ref := func() string {
-		i := d.uvarint()
-		if i >= uint64(len(strs)) {
+	l.n = l.d.count()
+	if l.d.err {
+		return l, fmt.Errorf("%w: truncated string table", errFigures)
+	}
+	return l, nil
+}
+
+// index returns the index of s in the string table, -1 when absent.
+func (l *figureList) index(s string) int {
+	for i, b := range l.strs {
+		if string(b) == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// rawFigure is a figure whose strings are indexes into the string table.
+type rawFigure struct {
+	period, metric, category, region, qualifier, evidence int
+	value                                                 int64
+	start, end                                            int
+	confidence                                            float64
+}
+
+// next reads the next figure; ok is false after the last one, which must
+// end the value.
+func (l *figureList) next() (r rawFigure, ok bool, err error) {
+	if l.n == 0 {
+		if l.d.err || len(l.d.b) != 0 {
+			return r, false, fmt.Errorf("%w: trailing bytes", errFigures)
+		}
+		return r, false, nil
+	}
+	l.n--
+	d := &l.d
+	for _, dst := range []*int{&r.period, &r.metric, &r.category, &r.region, &r.qualifier, &r.evidence} {
+		*dst = int(d.uvarint())
+		if *dst >= len(l.strs) {
 			d.fail()
-			return ""
 		}
-		return strs[i]
 	}
-	figs := make([]parser.Figure, 0, d.count())
-	for range cap(figs) {
-		var f parser.Figure
-		f.Period, f.Metric, f.Category, f.Region, f.Qualifier, f.Evidence.Text = ref(), ref(), ref(), ref(), ref(), ref()
-		f.Value = d.varint()
-		f.Evidence.Start = int(d.uvarint())
-		f.Evidence.End = f.Evidence.Start + int(d.uvarint())
-		f.Confidence = math.Float64frombits(d.fixed64())
-		if d.err {
-			break
-		}
-		figs = append(figs, f)
+	r.value = d.varint()
+	r.start = int(d.uvarint())
+	r.end = r.start + int(d.uvarint())
+	r.confidence = math.Float64frombits(d.fixed64())
+	if d.err {
+		return r, false, fmt.Errorf("%w: truncated figure", errFigures)
 	}
-	if d.err || len(d.b) != 0 {
-		return nil, fmt.Errorf("%w: truncated or trailing bytes", errFigures)
-	}
-	return figs, nil
+	return r, true, nil
+}
+
+// figure returns r with the strings of strs, the list's string table.
+func (r *rawFigure) figure(strs []string) parser.Figure {
+	return parser.Figure{Period: strs[r.period], Metric: strs[r.metric], Category: strs[r.category],
+		Region: strs[r.region], Qualifier: strs[r.qualifier], Value: r.value, Confidence: r.confidence,
+		Evidence: parser.Evidence{Text: strs[r.evidence], Start: r.start, End: r.end}}
 }
 
 // figureDecoder reads varints from b; after the first error every read
@@ -172,11 +237,11 @@ func (d *figureDecoder) count() int {
 	return int(n)
 }
 
-func (d *figureDecoder) str() string {
+func (d *figureDecoder) bytes() []byte {
 	n := d.count()
-	s := string(d.b[:n])
+	b := d.b[:n:n]
 	d.b = d.b[n:]
-	return s
+	return b
 }
 
 func (d *figureDecoder) fixed64() uint64 {

@@ -265,6 +265,7 @@ func (s *Store) Observations(ctx context.Context, f Filter) ([]Point, error) {
 	var out []Point
 	var starts []int64
 	periods := map[string]parser.Period{}
+	of := &obsFilter{Filter: f, fromStart: from, toStart: to}
 	err = s.query(ctx, s.read, "observations", q, args, func(rows *sql.Rows) error {
 		var doc Point
 		var main string
@@ -275,34 +276,9 @@ func (s *Store) Observations(ctx context.Context, f Filter) ([]Point, error) {
 			return err
 		}
 		doc.Published = timeOf(published)
-		figs, err := decodeFigures(enc)
-		if err != nil {
-			return fmt.Errorf("document %s: %w", doc.DocumentID, err)
-		}
-		for _, fig := range figs {
-			if !f.matches(fig) {
-				continue
-			}
-			per, ok := periods[fig.Period]
-			if !ok {
-				if per, err = parser.ParsePeriod(fig.Period); err != nil {
-					return fmt.Errorf("document %s: %w", doc.DocumentID, err)
-				}
-				periods[fig.Period] = per
-			}
-			start := per.Start.Unix()
-			if (from != nil && start < *from) || (to != nil && start > *to) {
-				continue
-			}
-			p := doc
-			p.Period, p.Granularity, p.Metric, p.Category, p.Region = fig.Period, string(per.Granularity),
-				fig.Metric, fig.Category, fig.Region
-			p.Value, p.Qualifier, p.Main = fig.Value, fig.Qualifier, fig.Period == main
-			p.Evidence, p.Start, p.End, p.Confidence = fig.Evidence.Text, fig.Evidence.Start, fig.Evidence.End,
-				fig.Confidence
+		return of.collect(doc, main, enc, periods, func(p Point, start int64) {
 			out, starts = append(out, p), append(starts, start)
-		}
-		return nil
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -311,10 +287,61 @@ func (s *Store) Observations(ctx context.Context, f Filter) ([]Point, error) {
 	return out, nil
 }
 
-// matches reports whether fig has the metric, category and region of f.
-func (f Filter) matches(fig parser.Figure) bool {
-	return (f.Metric == "" || f.Metric == fig.Metric) && (f.Category == "" || f.Category == fig.Category) &&
-		(f.Region == "" || f.Region == fig.Region)
+// obsFilter is a Filter with its period bounds parsed.
+type obsFilter struct {
+	Filter
+	fromStart, toStart *int64
+}
+
+// collect calls keep with every observation of doc (whose main period and
+// figures value are main and enc) that f selects, and its period start.
+// The metric, category and region are compared as string indexes, so only
+// the figures kept are decoded.
+func (f *obsFilter) collect(doc Point, main string, enc []byte, periods map[string]parser.Period,
+	keep func(Point, int64)) error {
+	l, err := parseFigures(enc)
+	if err != nil {
+		return fmt.Errorf("document %s: %w", doc.DocumentID, err)
+	}
+	want := [3]int{-1, -1, -1} // metric, category, region; -1 = any
+	for i, v := range []string{f.Metric, f.Category, f.Region} {
+		if v != "" {
+			if want[i] = l.index(v); want[i] < 0 {
+				return nil // the document has no such figure
+			}
+		}
+	}
+	for {
+		r, ok, err := l.next()
+		if err != nil {
+			return fmt.Errorf("document %s: %w", doc.DocumentID, err)
+		}
+		if !ok {
+			return nil
+		}
+		if (want[0] >= 0 && r.metric != want[0]) || (want[1] >= 0 && r.category != want[1]) ||
+			(want[2] >= 0 && r.region != want[2]) {
+			continue
+		}
+		per, ok := periods[string(l.strs[r.period])]
+		if !ok {
+			if per, err = parser.ParsePeriod(string(l.strs[r.period])); err != nil {
+				return fmt.Errorf("document %s: %w", doc.DocumentID, err)
+			}
+			periods[string(l.strs[r.period])] = per
+		}
+		start := per.Start.Unix()
+		if (f.fromStart != nil && start < *f.fromStart) || (f.toStart != nil && start > *f.toStart) {
+			continue
+		}
+		str := func(i int) string { return string(l.strs[i]) }
+		p := doc
+		p.Period, p.Granularity, p.Metric, p.Category, p.Region = str(r.period), string(per.Granularity),
+			str(r.metric), str(r.category), str(r.region)
+		p.Value, p.Qualifier, p.Main = r.value, str(r.qualifier), p.Period == main
+		p.Evidence, p.Start, p.End, p.Confidence = str(r.evidence), r.start, r.end, r.confidence
+		keep(p, start)
+	}
 }
 
 // sortSeries sorts points (with their period starts) in series order,
