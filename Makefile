@@ -28,7 +28,7 @@ help:
 	@echo "make bench   parser benchmarks"
 	@echo "make bench-backfill  backfill throughput and peak RSS on 20,000 generated reports"
 	@echo "make eval    score the parser on $(CORPUS) (EVALFLAGS=-v lists the errors)"
-	@echo "make fuzz    fuzz the parser for $(FUZZTIME)"
+	@echo "make fuzz    fuzz the parser and the store's figures decoder for $(FUZZTIME) each"
 	@echo "make tools   install influxd, prometheus, promtool, alertmanager and chromium when missing"
 
 build:
@@ -57,12 +57,8 @@ test: tools lint
 	$(GO) test -race -count=1 ./...
 	promtool check config deploy/prometheus/prometheus.yml
 	promtool test rules deploy/prometheus/rules/incidents_test.yml
-	@if grep -qs '^func FuzzExtract' parser/*_test.go; then \
-		echo "$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=$(TEST_FUZZTIME) ./parser"; \
-		$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=$(TEST_FUZZTIME) ./parser; \
-	else \
-		echo "fuzz: parser has no FuzzExtract target yet, skipped"; \
-	fi
+	$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=$(TEST_FUZZTIME) ./parser
+	$(GO) test -run='^$$' -fuzz='^FuzzDecodeFigures$$' -fuzztime=5s ./store
 
 lint:
 	$(GO) vet ./...
@@ -81,6 +77,7 @@ eval: build
 
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=$(FUZZTIME) ./parser
+	$(GO) test -run='^$$' -fuzz='^FuzzDecodeFigures$$' -fuzztime=$(FUZZTIME) ./store
 
 tools: tools-influxd tools-prometheus tools-chromium
 
