@@ -226,20 +226,21 @@ func (b *batch) loadChunk(keys []pointKey) error {
 // offerAll offers the figures of one document to the accepted series, the
 // first in text order for each point, and returns the revisions caused.
 func (b *batch) offerAll(dw *docWork) int {
-	first := make(map[string]int, len(dw.figs))
+	first := make(map[pointKey]int, len(dw.figs))
 	for i, f := range dw.figs {
-		if j, ok := first[f.Key()]; !ok || f.Evidence.Start < dw.figs[j].Evidence.Start {
-			first[f.Key()] = i
+		key := pointKey{dw.doc.Source, f.Period, f.Metric, f.Category, f.Region}
+		if j, ok := first[key]; !ok || f.Evidence.Start < dw.figs[j].Evidence.Start {
+			first[key] = i
 		}
 	}
 	revisions := 0
 	for i, f := range dw.figs {
-		if first[f.Key()] != i {
+		key := pointKey{dw.doc.Source, f.Period, f.Metric, f.Category, f.Region}
+		if first[key] != i {
 			continue
 		}
 		r := rank{main: f.Period == dw.main, published: unixOf(dw.doc.Published), fetched: unixOf(dw.doc.Fetched),
 			docID: dw.doc.ID, start: f.Evidence.Start, seq: i}
-		key := pointKey{dw.doc.Source, f.Period, f.Metric, f.Category, f.Region}
 		if b.offer(key, dw.periods[i], f, r) {
 			revisions++
 		}
