@@ -34,7 +34,9 @@ func BenchmarkBackfillIngest(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		items = append(items, Prepare(doc, store.DocumentID(doc.Text), nil))
+		item := Prepare(doc, store.DocumentID(doc.Text), nil)
+		item.Encoded = store.EncodeFigures(item.Figures) // as the backfill's workers do
+		items = append(items, item)
 	}
 	ctx := context.Background()
 	var cpu time.Duration

@@ -67,8 +67,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s := &Store{path: path, now: time.Now}
 	var err error
 	// temp_store(MEMORY): the statement journals of multi-row INSERTs stay
-	// in memory instead of a temp file written page by page.
-	if s.write, err = openPool(path, 1, "_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32768)&_pragma=temp_store(MEMORY)"); err != nil {
+	// in memory instead of a temp file written page by page. cache_size:
+	// 8 MiB; a larger cache took several times its size in memory and
+	// saved no measurable time.
+	if s.write, err = openPool(path, 1, "_txlock=immediate&_pragma=synchronous(NORMAL)&_pragma=cache_size(-8192)&_pragma=temp_store(MEMORY)"); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if err := s.setup(ctx); err != nil {
+		s.write.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	if err := s.migrate(ctx); err != nil {
@@ -85,6 +91,33 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// pageSize is the page size of a new database. A document of a few KB
+// and its figures fit in one 16 KB page, where with SQLite's default 4 KB
+// every document spilled onto a chain of overflow pages: the backfill
+// writer's CPU per document was 0.073 ms at 4 KB, 0.048-0.060 at 16 KB
+// and 0.050-0.057 at 32 KB, whose pages made the writer's page cache
+// take more memory (peak RSS of a 20,000-document backfill 114 MiB at
+// 16 KB, 150 MiB at 32 KB, both with an 8 MiB cache). An existing
+// database keeps its page size.
+const pageSize = 16384
+
+// setup sets the page size of a new (empty) database, then WAL mode. This
+// is not in the DSN: the driver applies DSN pragmas in alphabetical order,
+// and in WAL mode the page size can no longer change.
+func (s *Store) setup(ctx context.Context) error {
+	if _, err := s.write.ExecContext(ctx, fmt.Sprintf("PRAGMA page_size = %d", pageSize)); err != nil {
+		return fmt.Errorf("set page size: %w", err)
+	}
+	var mode string
+	if err := s.write.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
+		return fmt.Errorf("set WAL mode: %w", err)
+	}
+	if mode != "wal" {
+		return fmt.Errorf("set WAL mode: the database stays in journal mode %q", mode)
+	}
+	return nil
 }
 
 // openPool opens a connection pool on path with the common pragmas plus
