@@ -356,6 +356,13 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 				break
 			}
 		}
+		if c, ok := s.has(k+2, kCategory); ok && s.is(k, wOf) && s.isAny(k+1, wIts, wTheir, wThe) && mTok < 0 &&
+			cat == "" && !s.hasAt(k+2+c.n, kMetricNoun) && !s.hasAt(k+2+c.n, kMetricWeak) {
+			// "17 of its security personnel were killed": people of a
+			// kind (not "19 of the Maoist fatalities", a share)
+			k++
+			continue
+		}
 		if s.isAny(k, wOut, wOf) {
 			break
 		}

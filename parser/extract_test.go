@@ -149,6 +149,21 @@ func TestPeriods(t *testing.T) {
 		{name: "past period with its count", published: "2025-12-29",
 			text: "Deaths in 2025 reached 3,387, up from 1,950 in 2024.",
 			want: []string{"2025 deaths all PK 3387 exact", "2024 deaths all PK 1950 exact"}},
+		{name: "range of days, abbreviated and relative", published: "2024-07-09", country: "AF",
+			text: "Over the period from Sept. 1, 2022, to June 15 this year, the monitors counted 812 civilians killed.",
+			want: []string{"2022-09/2024-06 deaths civilians AF 812 exact"}},
+		{name: "range of days, day first", published: "2024-07-09", country: "AF",
+			text: "Between 1 March 2023 and 31 January 2024, the monitors counted 97 attacks.",
+			want: []string{"2023-03/2024-01 attacks all AF 97 exact"}},
+		{name: "to date from the start of a named year", published: "2022-08-17", country: "IN",
+			text: "Police said on Tuesday that 23 security men had been killed since the start of 2022.",
+			want: []string{"2022-01/2022-08 deaths security_forces IN 23 exact"}},
+		{name: "to date stays a range when it spans a half", published: "2022-07-20",
+			text: "Since January, 388 people have lost their lives in the province of Balochistan.",
+			want: []string{"2022-01/2022-07 deaths all PK-BA 388 exact"}},
+		{name: "to date up to the statement's month", published: "2022-07-01",
+			text: "Since January, 388 people have lost their lives in Balochistan, officials said.",
+			want: []string{"2022-01/2022-06 deaths all PK-BA 388 exact"}},
 	})
 }
 
@@ -213,6 +228,9 @@ func TestRegions(t *testing.T) {
 
 func TestCategoriesAndMetrics(t *testing.T) {
 	runCases(t, []extractCase{
+		{name: "people of a kind named as a part", published: "2019-04-02", country: "IN",
+			text: "In March, 12 of the jawans were killed and four of their officers were injured in Maoist ambushes, while 31 of the Maoist fatalities came in Bijapur.",
+			want: []string{"2019-03 deaths security_forces IN 12 exact", "2019-03 injuries security_forces IN 4 exact"}},
 		{name: "a comparison takes the kind of the count compared, past the setting", published: "2018-05-06", country: "NG",
 			text: "At least 310 people have been killed in raids by gunmen in Zamfara this year, against 205 in the whole of 2017.",
 			want: []string{"2018 deaths all NG-ZA 310 at_least", "2017 deaths all NG-ZA 205 exact"}},

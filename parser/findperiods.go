@@ -92,8 +92,8 @@ func (s *sentence) ofFiscalYear(fy periodMention) bool {
 	return true
 }
 
-// sinceToDate reads "since January" and "since the beginning of the year"
-// in a text published that year as a count from that month up to the last
+// sinceToDate reads "since January", "since the beginning of the year" and
+// "since the start of 2023" in a text published that year as a count from that month up to the last
 // month before publication.
 func (s *sentence) sinceToDate(pm periodMention, st *docState) (periodMention, bool) {
 	k := pm.i - 1
@@ -109,8 +109,13 @@ func (s *sentence) sinceToDate(pm periodMention, st *docState) (periodMention, b
 		if pm.p.Start.Before(st.pub.AddDate(-1, 0, 0)) {
 			return pm, false
 		}
-	case s.is(k, wOf) && s.isAny(k-1, wBeginning, wStart) && s.is(k-2, wThe) && s.is(k-3, wSince) && !pm.valid && pm.unit == Year:
+	case s.is(k, wOf) && s.isAny(k-1, wBeginning, wStart) && s.is(k-2, wThe) && s.is(k-3, wSince) &&
+		(!pm.valid && pm.unit == Year || pm.valid && pm.p.Granularity == Year):
+		// "since the beginning of the year", "since the start of 2023"
 		start = 1
+		if pm.valid {
+			year = pm.p.Start.Year()
+		}
 		pm.i = k - 3
 	default:
 		return pm, false
@@ -131,7 +136,13 @@ func (s *sentence) sinceToDate(pm periodMention, st *docState) (periodMention, b
 		return pm, false
 	}
 	pm.kind, pm.valid = pmNormal, true
-	pm.p = normalise(Period{Start: first, End: end, Granularity: Range})
+	// a count to date stays a range even when it spans a quarter, half
+	// or year ("since January", said in July, is 2023-01/2023-06), as
+	// annotators write it; one month is that month
+	pm.p = Period{Start: first, End: end, Granularity: Range}
+	if monthsBetween(first, end) == 1 {
+		pm.p.Granularity = Month
+	}
 	return pm, true
 }
 
@@ -295,6 +306,33 @@ func (lx *Lexicon) month(w string) (int, bool) {
 	return int(t.num), ok
 }
 
+// rangeDate reads one end of a range at i: a month, maybe abbreviated,
+// with an optional day before or after it and an optional year ("July",
+// "Aug. 15, 2021", "15 August 2021", "May 30 this year"). It returns the
+// month, the year if stated and the index after the date.
+func (s *sentence) rangeDate(i int, st *docState) (m, y int, hasY bool, j int, ok bool) {
+	j = i
+	dayFirst := s.dayNum(j)
+	if dayFirst {
+		j++
+	}
+	if m, ok = s.monthAt(j); !ok {
+		return 0, 0, false, i, false
+	}
+	j++
+	if s.isPunct(j, '.') && s.toks[j].start == s.toks[j-1].end {
+		j++ // "Aug."
+	}
+	if !dayFirst {
+		j = s.skipDay(j)
+	}
+	y, n, hasY := s.yearRef(j, st) // "2016", "this year", "last year"
+	if hasY {
+		j += n
+	}
+	return m, y, hasY, j, true
+}
+
 // afterYear skips an optional year after a day: "March 3, 2016", "1
 // November 2018".
 // dayMonth is the month of a day mention ending at j (see afterYear): of
@@ -434,23 +472,19 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 			return pm, true
 		}
 	}
-	// range of months: "between July and September 2016", "from July to September"
+	// range of months: "between July and September 2016", "from July to
+	// September"; days are read as the months they fall in: "between
+	// January 1 and June 30", "from Aug. 15, 2021, to May 30 this year",
+	// "between 15 August and 30 September"
 	if s.isAny(i, wBetween, wFrom) {
-		if m1, ok := s.monthAt(i + 1); ok {
-			// days are read as the months they fall in: "between January
-			// 1 and June 30" is January to June
-			j := s.skipDay(i + 2)
-			y1, n1, hasY1 := s.yearRef(j, st) // "2016", "last year"
-			if hasY1 {
-				j += n1
+		if m1, y1, hasY1, j, ok := s.rangeDate(i+1, st); ok {
+			if s.isPunct(j, ',') && hasY1 {
+				j++
 			}
-			if s.isAny(j, wAnd, wTo) || s.isPunct(j, '-') {
-				if m2, ok := s.monthAt(j + 1); ok {
-					j = s.skipDay(j + 2)
-					y2, n, hasY2 := s.yearRef(j, st) // "2016", "this year", "last year"
+			if s.isAny(j, wAnd, wTo, wUntil, wThrough) || s.isPunct(j, '-') {
+				if m2, y2, hasY2, k, ok := s.rangeDate(j+1, st); ok {
 					switch {
 					case hasY2:
-						j += n
 					case hasY1: // "between August 15 last year and June 15"
 						y2 = y1
 						if m2 < m1 {
@@ -465,7 +499,7 @@ func (s *sentence) periodAt(i int, st *docState) (periodMention, bool) {
 							y1--
 						}
 					}
-					pm.j, pm.p = j, spanPeriod(y1, m1, y2, m2)
+					pm.j, pm.p = k, spanPeriod(y1, m1, y2, m2)
 					return pm, true
 				}
 			}

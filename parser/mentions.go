@@ -201,6 +201,11 @@ func (s *sentence) findRegions(st *docState) {
 		if best.kind == kAnaphor && s.is(i, wThere) && s.isAny(i+1, wWere, wWas, wIs, wAre, wHave, wHas, wHad) {
 			continue // existential "there were 12 attacks"
 		}
+		if e := i + best.n; best.kind == kAnaphor && s.isAny(e-1, wProvince, wState, wTerritory, wRegion) &&
+			s.is(e, wOf) && s.hasAt(e+1, kRegion) {
+			i = e // "the province of Balochistan": the place is named next
+			continue
+		}
 		if e := s.skipAgency(i + best.n); (i == 0 || i <= 2 && s.capsBefore(i)) && best.kind != kAnaphor && (s.isPunct(e, ':') && !s.isNumberStart(e+1) || s.isPunct(e, ',') && (s.dateAfter(e+1) || s.allCaps(i)) || s.isPunct(e, '-') && (s.allCaps(i) || e > i+best.n)) {
 			// ("Balochistan: 137 killed, 172 injured" is a table row, not a dateline)
 			if best.kind == kCountry && best.str == st.ctx.Country && i == 0 {
