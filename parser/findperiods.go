@@ -966,7 +966,7 @@ func (s *sentence) referenceSince(k int) bool {
 // A place may come between: "was launched in the Garo Hills in May".
 func (s *sentence) eventStartBefore(k int) bool {
 	for j := k - 1; j >= 1 && j >= k-10; j-- {
-		if s.isAny(j, wBegan, wStarted, wBegun, wLaunched, wErupted, wSigned) || s.is(j, wEffect) && s.is(j-1, wTook) {
+		if s.hasAt(j, kEventStart) {
 			return true
 		}
 		if s.toks[j].kind != tWord {

@@ -62,6 +62,7 @@ const (
 	kReportVerb
 	kWeekday // num: 0 Sunday ... 6 Saturday
 	kViolence
+	kEventStart
 
 	numKinds
 )
@@ -121,6 +122,7 @@ type lexiconFile struct {
 	Days             []string         `yaml:"days"`
 	Weekdays         map[string]int64 `yaml:"weekdays"`
 	ViolenceNouns    []string         `yaml:"violence_nouns"`
+	EventStart       []string         `yaml:"event_start"`
 	NotCountAfter    []string         `yaml:"not_count_after"`
 	NotCountBefore   []string         `yaml:"not_count_before"`
 	Restrictors      []string         `yaml:"restrictors"`
@@ -314,7 +316,7 @@ func (lx *Lexicon) addLexicon(lf *lexiconFile) error {
 		{lf.Nationwide, kNationwide}, {lf.Local, kLocal}, {lf.Distributors, kDistributor},
 		{lf.Respectively, kRespectively}, {lf.Negators, kNegator}, {lf.ZeroTriggers, kZeroTrigger},
 		{lf.ZeroVerbs, kZeroVerb}, {lf.SingleEvents, kSingleEvent}, {lf.SameNumber, kSameNumber},
-		{lf.ToDate, kToDate}, {lf.ZeroFree, kZeroFree}, {lf.RegionInclusions, kRegionInclusion}, {lf.Thresholds, kThreshold}, {lf.Organisations, kOrganisation}, {lf.AgentVerbs, kAgentVerb}, {lf.ReportVerbs, kReportVerb}, {lf.ViolenceNouns, kViolence},
+		{lf.ToDate, kToDate}, {lf.ZeroFree, kZeroFree}, {lf.RegionInclusions, kRegionInclusion}, {lf.Thresholds, kThreshold}, {lf.Organisations, kOrganisation}, {lf.AgentVerbs, kAgentVerb}, {lf.ReportVerbs, kReportVerb}, {lf.ViolenceNouns, kViolence}, {lf.EventStart, kEventStart},
 	}
 	for _, l := range lists {
 		lx.addAll(l.ws, tag{kind: l.k})

@@ -227,11 +227,6 @@ const (
 	wCities
 	wCounties
 	wLgas
-	wBegan
-	wStarted
-	wBegun
-	wLaunched
-	wErupted
 	wWitnessed
 	wRegistered
 	wExperienced
@@ -248,14 +243,12 @@ const (
 	wTolls
 	wTotal
 	wWell
-	wEffect
 	wLeft
 	wClaimed
 	wRounded
 	wIncluded
 	wResulted
 	wComprised
-	wSigned
 	numGrammarWords
 )
 
@@ -482,11 +475,6 @@ var grammarWords = [numGrammarWords]string{
 	wCities:        "cities",
 	wCounties:      "counties",
 	wLgas:          "lgas",
-	wBegan:         "began",
-	wStarted:       "started",
-	wBegun:         "begun",
-	wLaunched:      "launched",
-	wErupted:       "erupted",
 	wWitnessed:     "witnessed",
 	wRegistered:    "registered",
 	wExperienced:   "experienced",
@@ -503,12 +491,10 @@ var grammarWords = [numGrammarWords]string{
 	wTolls:         "tolls",
 	wTotal:         "total",
 	wWell:          "well",
-	wEffect:        "effect",
 	wLeft:          "left",
 	wClaimed:       "claimed",
 	wRounded:       "rounded",
 	wIncluded:      "included",
 	wResulted:      "resulted",
 	wComprised:     "comprised",
-	wSigned:        "signed",
 }
