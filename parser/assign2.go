@@ -315,7 +315,7 @@ func (s *sentence) inList(r int) bool {
 		if k == r || o.negated || o.anaphor || o.nation || o.included || o.code == "" {
 			continue
 		}
-		if o.j <= rm.i && s.onlyJoiners(o.j, rm.i) || rm.j <= o.i && s.onlyJoiners(rm.j, o.i) {
+		if o.j <= rm.i && s.placeJoiners(o.j, rm.i) || rm.j <= o.i && s.placeJoiners(rm.j, o.i) {
 			return true
 		}
 	}

@@ -116,6 +116,25 @@ func (s *sentence) periodFor(d *draft, st *docState) bool {
 				}
 			}
 		}
+		if s.cmpNamesPlace(cmpID) {
+			// "40 fatalities in August, compared with 29 in Balochistan":
+			// places compared within the period of the count before
+			for k := len(s.periods) - 1; k >= 0; k-- {
+				pm := s.periods[k]
+				if pm.i < nm.i && !pm.cmp && (pm.kind == pmNormal || pm.kind == pmCurrent) {
+					if p, ok := s.resolveAt(pm, st); ok {
+						d.period = p
+						d.conf -= 0.1
+						return true
+					}
+				}
+			}
+			if st.cur != nil {
+				d.period = *st.cur
+				d.conf -= 0.15
+				return true
+			}
+		}
 		if st.prevCmp != nil {
 			d.period = *st.prevCmp
 			d.conf -= 0.15
@@ -148,6 +167,17 @@ func (s *sentence) periodFor(d *draft, st *docState) bool {
 		d.period = *st.cur
 		d.conf -= 0.1
 		return true
+	}
+	return false
+}
+
+// cmpNamesPlace reports whether comparison span id names a place with a
+// code ("compared with 29 in Balochistan").
+func (s *sentence) cmpNamesPlace(id int) bool {
+	for _, rm := range s.regions {
+		if s.cmpID[rm.i] == id && s.cmpSpan[rm.i] != 0 && rm.code != "" && !rm.anaphor {
+			return true
+		}
 	}
 	return false
 }
@@ -523,7 +553,7 @@ func (s *sentence) respectively(drafts []draft, st *docState) {
 			if rm.j > first || s.clause[rm.i] != s.clause[k] || rm.code == "" || rm.anaphor || rm.nation || rm.negated || rm.compared {
 				continue
 			}
-			if len(places) > 0 && !s.onlyJoiners(rm.j, s.regions[r+1].i) {
+			if len(places) > 0 && !s.placeJoiners(rm.j, s.regions[r+1].i) {
 				break
 			}
 			places = append([]string{rm.code}, places...)
@@ -547,6 +577,16 @@ func (s *sentence) onlyJoiners(a, b int) bool {
 		}
 	}
 	return a < b
+}
+
+// placeJoiners reports whether tokens [a,b) join two places of a list:
+// "and", "or", commas, then maybe an article and "former" ("Sindh and
+// the former tribal districts").
+func (s *sentence) placeJoiners(a, b int) bool {
+	for b > a+1 && s.isAny(b-1, wThe, wFormer, wErstwhile, wMerged) {
+		b--
+	}
+	return s.onlyJoiners(a, b)
 }
 
 // respectivePeriods maps numbers onto a coordinated list of periods named
