@@ -476,15 +476,15 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 		return false // incidents that mix attacks and operations
 	}
 	if cat == "" {
-		// "30 and 32 fatalities": coordinated numbers share the noun after them
-		if s.isAny(nm.j, wAnd, wOr, wTo) {
-			for n := range s.nums {
-				if s.nums[n].i == nm.j+1 {
-					if t, tk, c, _ := s.rightWindow(&s.nums[n]); tk >= 0 && t.kind != kMetricVerb && c == "" {
-						d.metric, d.cue, d.cueNoun, d.conf = t.str, tk, true, d.conf-0.05
-						return true
-					}
+		// "30 and 32 fatalities", "421, 377 and 308 civilian casualties":
+		// coordinated numbers share the noun after the last of them
+		if last := s.listLast(d.num); last != d.num {
+			if t, tk, c, _ := s.rightWindow(&s.nums[last]); tk >= 0 && t.kind != kMetricVerb {
+				d.metric, d.cue, d.cueNoun, d.conf = t.str, tk, true, d.conf-0.05
+				if c != "" && c != "none" {
+					d.category = c
 				}
+				return true
 			}
 		}
 		// "2,268 and 2,255": the second of a pair is like the first
@@ -661,6 +661,21 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 
 // depth is the bracket depth of token i ("54 deaths (29 security
 // personnel ...)": the 29 is at depth 1).
+// listLast returns the last number of the coordinated list number n
+// opens ("421, 377 and 308"), n itself when none follows.
+func (s *sentence) listLast(n int) int {
+	for n+1 < len(s.nums) {
+		cur, next := &s.nums[n], &s.nums[n+1]
+		between := next.i - cur.j
+		if !(between == 1 && (s.isAny(cur.j, wAnd, wOr, wTo) || s.isPunct(cur.j, ',')) ||
+			between == 2 && s.isPunct(cur.j, ',') && s.isAny(cur.j+1, wAnd, wOr)) {
+			break
+		}
+		n++
+	}
+	return n
+}
+
 func (s *sentence) depth(i int) int { return s.depths[i] }
 
 // regionHeaded reports whether a place name stands right before the number

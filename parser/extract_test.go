@@ -237,6 +237,12 @@ func TestRegions(t *testing.T) {
 
 func TestCategoriesAndMetrics(t *testing.T) {
 	runCases(t, []extractCase{
+		{name: "a list of counts shares the noun and its kind", published: "2021-07-26", country: "AF",
+			text: "In June, Herat, Kunduz and Faryab recorded 96, 88 and 71 civilian casualties respectively.",
+			want: []string{"2021-06 casualties civilians AF-HER 96 exact", "2021-06 casualties civilians AF-KDZ 88 exact", "2021-06 casualties civilians AF-FYB 71 exact"}},
+		{name: "an aside on the whole is no sub-type", published: "2021-07-26", country: "AF",
+			text: "In the first half, the army caused 402 civilian casualties (150 killed and 252 injured), most of it in air strikes.",
+			want: []string{"2021-H1 deaths civilians AF 150 exact", "2021-H1 injuries civilians AF 252 exact"}},
 		{name: "people of a kind named as a part", published: "2019-04-02", country: "IN",
 			text: "In March, 12 of the jawans were killed and four of their officers were injured in Maoist ambushes, while 31 of the Maoist fatalities came in Bijapur.",
 			want: []string{"2019-03 deaths security_forces IN 12 exact", "2019-03 injuries security_forces IN 4 exact"}},

@@ -362,7 +362,8 @@ func (s *sentence) closesAside(i int) bool {
 // would-be suicide bombers".
 func (s *sentence) asideAfterComma(i int) bool {
 	return s.isAny(i, wBecause, wAfter, wWhere) || s.is(i, wWhich) && s.isAny(i+1, wIncluded, wResulted) || s.is(i, wAs) && !s.isAny(i+1, wAgainst, wWell, wMany, wMuch, wCompared) ||
-		s.isAny(i, wMany, wMost, wSome, wSeveral) && s.is(i+1, wOf) && s.isAny(i+2, wThem, wWhom) || s.isAny(i, wMostly, wMainly, wLargely)
+		s.isAny(i, wMany, wMost, wSome, wSeveral) && s.is(i+1, wOf) && s.isAny(i+2, wThem, wWhom) ||
+		s.isAny(i, wMuch, wMost, wSome) && s.is(i+1, wOf) && s.isAny(i+2, wIt, wThis) || s.isAny(i, wMostly, wMainly, wLargely)
 }
 
 func resize(a []int, n int) []int {
