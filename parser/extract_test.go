@@ -149,6 +149,9 @@ func TestPeriods(t *testing.T) {
 		{name: "past period with its count", published: "2025-12-29",
 			text: "Deaths in 2025 reached 3,387, up from 1,950 in 2024.",
 			want: []string{"2025 deaths all PK 3387 exact", "2024 deaths all PK 1950 exact"}},
+		{name: "over the first half is a duration", published: "2021-07-03",
+			text: "The report said that over the first half of the year the institute had recorded 97 attacks, which killed 180 people.",
+			want: []string{"2021-H1 attacks all PK 97 exact", "2021-H1 deaths all PK 180 exact"}},
 		{name: "range of days, abbreviated and relative", published: "2024-07-09", country: "AF",
 			text: "Over the period from Sept. 1, 2022, to June 15 this year, the monitors counted 812 civilians killed.",
 			want: []string{"2022-09/2024-06 deaths civilians AF 812 exact"}},
@@ -237,6 +240,9 @@ func TestRegions(t *testing.T) {
 
 func TestCategoriesAndMetrics(t *testing.T) {
 	runCases(t, []extractCase{
+		{name: "dead or injured is one undivided count", published: "2022-04-01",
+			text: "Violence left 433 people dead or injured in the first quarter of 2022.",
+			want: []string{"2022-Q1 casualties all PK 433 exact"}},
 		{name: "a list of counts shares the noun and its kind", published: "2021-07-26", country: "AF",
 			text: "In June, Herat, Kunduz and Faryab recorded 96, 88 and 71 civilian casualties respectively.",
 			want: []string{"2021-06 casualties civilians AF-HER 96 exact", "2021-06 casualties civilians AF-KDZ 88 exact", "2021-06 casualties civilians AF-FYB 71 exact"}},

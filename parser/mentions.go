@@ -26,8 +26,9 @@ func (s *sentence) markComparisons() {
 		// "on the previous month")
 		if s.isAny(i, wOver, wOn) && t.n == 1 {
 			pm, ok := s.periodStarting(i + 1)
-			if !ok || !pm.valid && pm.rel == 0 || i == 0 || s.isPunct(i-1) || s.is(i+1, wThe) && s.isAny(i+2, wPast, wLast) || s.eventStartBefore(i) {
-				continue // "over the past six months" is a duration
+			if !ok || !pm.valid && pm.rel == 0 || i == 0 || s.isPunct(i-1) || s.is(i+1, wThe) && s.isAny(i+2, wPast, wLast) ||
+				s.is(i+1, wThe) && s.hasAt(i+2, kOrdinal) || s.eventStartBefore(i) {
+				continue // "over the past six months", "over the first half of the year": a duration
 			}
 		}
 		isFrom := s.is(i+t.n-1, wFrom)
