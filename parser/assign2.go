@@ -18,6 +18,20 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 			d.category = c
 		}
 	}
+	if d.category == "" && s.is(nm.j, wOf) && s.is(nm.j+1, wThem) {
+		// "operations against militants, killing 242 of them": the people
+		// named last before
+		for k := nm.i - 1; k >= 0; k-- {
+			c, ok := s.has(k, kCategory)
+			if !ok {
+				c, ok = s.has(k, kCategoryAdj)
+			}
+			if ok && k+c.n <= nm.i && c.str != "all" && c.str != "none" && !s.isNumTok(k-1) {
+				d.category = c.str
+				break
+			}
+		}
+	}
 	if d.category == "" && d.cue >= 0 {
 		d.category = s.cueCategory(d.cue, d.object)
 	}

@@ -240,6 +240,9 @@ func TestRegions(t *testing.T) {
 
 func TestCategoriesAndMetrics(t *testing.T) {
 	runCases(t, []extractCase{
+		{name: "of them: the people named last before", published: "2024-01-03",
+			text: "In 2023, police and troops carried out 89 operations against militants, killing 242 of them.",
+			want: []string{"2023 deaths militants PK 242 exact"}},
 		{name: "dead or injured is one undivided count", published: "2022-04-01",
 			text: "Violence left 433 people dead or injured in the first quarter of 2022.",
 			want: []string{"2022-Q1 casualties all PK 433 exact"}},
