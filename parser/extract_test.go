@@ -240,6 +240,9 @@ func TestRegions(t *testing.T) {
 
 func TestCategoriesAndMetrics(t *testing.T) {
 	runCases(t, []extractCase{
+		{name: "a clause dated by another event is no single event", published: "2023-02-01",
+			text: "January was the deadliest month in years, with militant attacks killing 134 people, data showed on Wednesday, two days after a suicide bomber blew himself up in a mosque.",
+			want: []string{"2023-01 deaths all PK 134 exact"}},
 		{name: "of them: the people named last before", published: "2024-01-03",
 			text: "In 2023, police and troops carried out 89 operations against militants, killing 242 of them.",
 			want: []string{"2023 deaths militants PK 242 exact"}},

@@ -361,9 +361,18 @@ func (s *sentence) closesAside(i int) bool {
 // deaths, many of them in the January 30 bombing", "six militants, mostly
 // would-be suicide bombers".
 func (s *sentence) asideAfterComma(i int) bool {
-	return s.isAny(i, wBecause, wAfter, wWhere) || s.is(i, wWhich) && s.isAny(i+1, wIncluded, wResulted) || s.is(i, wAs) && !s.isAny(i+1, wAgainst, wWell, wMany, wMuch, wCompared) ||
+	return s.isAny(i, wBecause, wAfter, wWhere) || s.timeAfter(i) || s.is(i, wWhich) && s.isAny(i+1, wIncluded, wResulted) || s.is(i, wAs) && !s.isAny(i+1, wAgainst, wWell, wMany, wMuch, wCompared) ||
 		s.isAny(i, wMany, wMost, wSome, wSeveral) && s.is(i+1, wOf) && s.isAny(i+2, wThem, wWhom) ||
 		s.isAny(i, wMuch, wMost, wSome) && s.is(i+1, wOf) && s.isAny(i+2, wIt, wThis) || s.isAny(i, wMostly, wMainly, wLargely)
+}
+
+// timeAfter reports "two days after", "a week before", "days after" at i:
+// a clause dated by another event.
+func (s *sentence) timeAfter(i int) bool {
+	if s.isNumberStart(i) || s.isAny(i, wA) {
+		i++
+	}
+	return s.isAny(i, wDays, wDay, wWeeks, wWeek, wHours, wHour, wMonths) && s.isAny(i+1, wAfter, wBefore)
 }
 
 func resize(a []int, n int) []int {

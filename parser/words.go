@@ -249,6 +249,8 @@ const (
 	wIncluded
 	wResulted
 	wComprised
+	wHours
+	wHour
 	numGrammarWords
 )
 
@@ -497,4 +499,6 @@ var grammarWords = [numGrammarWords]string{
 	wIncluded:      "included",
 	wResulted:      "resulted",
 	wComprised:     "comprised",
+	wHours:         "hours",
+	wHour:          "hour",
 }
