@@ -258,10 +258,16 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 	if s.inList(pick) && !s.clauseHasAfter(nm.i, kRespectively) {
 		return false // "Punjab and Sindh together": a sum over several places
 	}
-	if before := rm.i - 1; len(rm.code) == 2 && rm.code != st.ctx.Country && (s.isAny(before, wFrom, wWith, wInto, wBordering, wAgainst, wAcross, wTo, wOf, wAnd) ||
-		s.is(before, wThe) && s.isAny(before-1, wFrom, wWith, wInto, wBordering, wAgainst, wAcross, wTo, wOf, wAnd)) {
-		// a foreign country named in passing ("attacks from Afghanistan")
+	if s.foreignInPassing(rm, st) {
+		// a foreign country named in passing ("attacks from Afghanistan"):
+		// the place of the sentence named before it, else the default
 		d.region = st.defaultRegion()
+		for k := pick - 1; k >= 0; k-- {
+			if r := s.regions[k]; len(r.code) > 2 && !r.anaphor && !r.negated && !r.compared && !r.included {
+				d.region = r.code
+				break
+			}
+		}
 		return true
 	}
 	switch {
@@ -282,7 +288,7 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 			if unit && r.code == "" && !r.nation {
 				continue // a city named before is not "the state"
 			}
-			if !r.anaphor && !r.negated && !r.compared {
+			if !r.anaphor && !r.negated && !r.compared && !s.foreignInPassing(r, st) {
 				code, block, here = r.code, r.code == "", true
 				if r.nation {
 					code, block = st.ctx.Country, false
@@ -309,6 +315,17 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		d.region = rm.code
 	}
 	return true
+}
+
+// foreignInPassing reports a foreign country named in passing: "attacks
+// from Afghanistan", "the province bordering Afghanistan".
+func (s *sentence) foreignInPassing(rm regionMention, st *docState) bool {
+	before := rm.i - 1
+	if s.is(before, wThe) {
+		before--
+	}
+	return len(rm.code) == 2 && rm.code != st.ctx.Country &&
+		s.isAny(before, wFrom, wWith, wInto, wBordering, wAgainst, wAcross, wTo, wOf, wAnd)
 }
 
 // clauseHasAfter reports a phrase of kind k after token i in its clause.
