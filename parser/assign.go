@@ -715,8 +715,21 @@ func (s *sentence) headEnd(nm *numMention) int {
 	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
 		k = j - 1
 	}
-	for k >= 0 && (s.isAny(k, wWith, wHad, wSaw, wRecorded, wWitnessed, wRegistered, wExperienced, wSuffered, wAnd, wFollowed, wThen, wBy) || s.isPunct(k, '(')) {
-		k-- // "Balochistan followed with 41, then Sindh (32)"
+	for k >= 0 && (s.isAny(k, wWith, wHad, wSaw, wRecorded, wWitnessed, wRegistered, wExperienced, wSuffered, wAnd, wFollowed, wThen, wBy,
+		wCame, wNext, wRanked, wWas, wStood, wAt) || s.hasAt(k, kOrdinal) && s.isAny(k+1, wWith) || s.isPunct(k, '(')) {
+		k-- // "Balochistan followed with 41, then Sindh (32)", "KP came next with 198", "Sindh was third with 187"
+	}
+	if s.isPunct(k, ',') {
+		// "and Sindh, where most of the violence was in Karachi, with 187":
+		// the head is before the relative clause
+		for j := k - 1; j > 0 && j >= k-16; j-- {
+			if s.isPunct(j, ',') {
+				if s.isAny(j+1, wWhere, wWhich) {
+					return j - 1
+				}
+				break
+			}
+		}
 	}
 	return k
 }

@@ -210,6 +210,7 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 	if pick < 0 {
 		pick = s.listRegionAfter(nm) // "14 personnel, 18 civilians and 22 Maoists were killed in the state"
 	}
+
 	for k := len(s.regions) - 1; k >= 0 && pick < 0; k-- {
 		rm := s.regions[k]
 		if rm.j > nm.i || s.clause[rm.i] != c || rm.negated || rm.compared || rm.included || s.sub[rm.i] > s.sub[nm.i] {
@@ -223,6 +224,17 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		}
 		pick = k
 		break
+	}
+	if pick >= 0 && d.headed && s.regions[pick].code == "" && !s.regions[pick].anaphor && !s.regions[pick].nation {
+		// "Sindh, where most of it was in Karachi, with 187": the head,
+		// not the city of the relative clause
+		k := s.headEnd(nm)
+		for r, rm := range s.regions {
+			if rm.j-1 == k && !rm.anaphor && !rm.nation {
+				pick = r
+				break
+			}
+		}
 	}
 	if pick < 0 {
 		seg := s.seg[nm.i]

@@ -251,6 +251,8 @@ const (
 	wComprised
 	wHours
 	wHour
+	wNext
+	wRanked
 	numGrammarWords
 )
 
@@ -501,4 +503,6 @@ var grammarWords = [numGrammarWords]string{
 	wComprised:     "comprised",
 	wHours:         "hours",
 	wHour:          "hour",
+	wNext:          "next",
+	wRanked:        "ranked",
 }
