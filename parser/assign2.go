@@ -45,7 +45,7 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 	if d.category == "" && d.object && s.isAny(d.cue, wLost, wLosing, wSuffered) {
 		d.object = false // a loss: whose loss the subject says
 	}
-	if (d.category == "" || d.category == "none" && s.isAny(d.cue, wLost, wLosing)) && !d.object {
+	if (d.category == "" || d.category == "none" && s.isAny(d.cue, wLost, wLosing)) && !d.object && !s.recordedBy(nm) {
 		d.category = ""
 		if c, ok := s.leftCategory(nm.i, d.cue); ok {
 			d.category = c
@@ -155,6 +155,18 @@ func (s *sentence) leftCategory(i, cue int) (string, bool) {
 		return c.str, true
 	}
 	return "", false
+}
+
+// recordedBy reports a verb of recording right before the number (and its
+// qualifier): "police recorded 116 deaths", "with the police recording
+// over 100 deaths".
+func (s *sentence) recordedBy(nm *numMention) bool {
+	k := nm.i
+	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
+		k = j
+	}
+	_, _, ok := s.endsAt(k, kRecordVerb)
+	return ok
 }
 
 // clauseSubject reports whether the category at k opens its clause

@@ -63,6 +63,7 @@ const (
 	kWeekday // num: 0 Sunday ... 6 Saturday
 	kViolence
 	kEventStart
+	kRecordVerb
 
 	numKinds
 )
@@ -123,6 +124,7 @@ type lexiconFile struct {
 	Weekdays         map[string]int64 `yaml:"weekdays"`
 	ViolenceNouns    []string         `yaml:"violence_nouns"`
 	EventStart       []string         `yaml:"event_start"`
+	RecordVerbs      []string         `yaml:"record_verbs"`
 	NotCountAfter    []string         `yaml:"not_count_after"`
 	NotCountBefore   []string         `yaml:"not_count_before"`
 	Restrictors      []string         `yaml:"restrictors"`
@@ -316,7 +318,7 @@ func (lx *Lexicon) addLexicon(lf *lexiconFile) error {
 		{lf.Nationwide, kNationwide}, {lf.Local, kLocal}, {lf.Distributors, kDistributor},
 		{lf.Respectively, kRespectively}, {lf.Negators, kNegator}, {lf.ZeroTriggers, kZeroTrigger},
 		{lf.ZeroVerbs, kZeroVerb}, {lf.SingleEvents, kSingleEvent}, {lf.SameNumber, kSameNumber},
-		{lf.ToDate, kToDate}, {lf.ZeroFree, kZeroFree}, {lf.RegionInclusions, kRegionInclusion}, {lf.Thresholds, kThreshold}, {lf.Organisations, kOrganisation}, {lf.AgentVerbs, kAgentVerb}, {lf.ReportVerbs, kReportVerb}, {lf.ViolenceNouns, kViolence}, {lf.EventStart, kEventStart},
+		{lf.ToDate, kToDate}, {lf.ZeroFree, kZeroFree}, {lf.RegionInclusions, kRegionInclusion}, {lf.Thresholds, kThreshold}, {lf.Organisations, kOrganisation}, {lf.AgentVerbs, kAgentVerb}, {lf.ReportVerbs, kReportVerb}, {lf.ViolenceNouns, kViolence}, {lf.EventStart, kEventStart}, {lf.RecordVerbs, kRecordVerb},
 	}
 	for _, l := range lists {
 		lx.addAll(l.ws, tag{kind: l.k})
