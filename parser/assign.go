@@ -715,6 +715,9 @@ func (s *sentence) headEnd(nm *numMention) int {
 	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
 		k = j - 1
 	}
+	if s.isAny(k, wJust, wOnly, wMerely) {
+		k-- // "Odisha recorded just nine"
+	}
 	for k >= 0 && (s.isAny(k, wWith, wHad, wSaw, wRecorded, wWitnessed, wRegistered, wExperienced, wSuffered, wAnd, wFollowed, wThen, wBy,
 		wCame, wNext, wRanked, wWas, wStood, wAt) || s.hasAt(k, kOrdinal) && s.isAny(k+1, wWith) || s.isPunct(k, '(')) {
 		k-- // "Balochistan followed with 41, then Sindh (32)", "KP came next with 198", "Sindh was third with 187"

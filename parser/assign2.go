@@ -58,7 +58,8 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 	if d.category == "" && s.is(nm.i-1, wAnd) && len(drafts) > 0 {
 		// "1,662 civilians died and 3,581 were wounded": the same people
 		if prev := drafts[len(drafts)-1]; prev.category != "" && prev.category != "all" && prev.category != "none" &&
-			prev.metric != d.metric && s.clause[s.nums[prev.num].i] == s.clause[nm.i] && s.isAny(nm.j, wWere, wWas, wHad, wHave) {
+			prev.metric != d.metric && s.clause[s.nums[prev.num].i] == s.clause[nm.i] &&
+			(s.isAny(nm.j, wWere, wWas, wHad, wHave) || s.hasAt(nm.j, kMetricVerb) && s.nums[prev.num].j+2 < nm.i) {
 			d.category = prev.category
 		}
 	}

@@ -253,6 +253,8 @@ const (
 	wHour
 	wNext
 	wRanked
+	wJust
+	wMerely
 	numGrammarWords
 )
 
@@ -505,4 +507,6 @@ var grammarWords = [numGrammarWords]string{
 	wHour:          "hour",
 	wNext:          "next",
 	wRanked:        "ranked",
+	wJust:          "just",
+	wMerely:        "merely",
 }
