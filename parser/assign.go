@@ -175,6 +175,11 @@ func (s *sentence) exclude(k int) {
 		nm.skip = true
 		return
 	}
+	if s.is(nm.j, wIn) && k+1 < len(s.nums) && s.nums[k+1].i == nm.j+1 && s.nums[k+1].val <= 100 &&
+		nm.val < s.nums[k+1].val && (s.is(s.nums[k+1].j, wOf) || s.isPunct(s.nums[k+1].j) || s.nums[k+1].j >= len(s.toks)) {
+		nm.skip, s.nums[k+1].skip = true, true // "one in four of them": a ratio
+		return
+	}
 	if k := nm.j; k < len(s.toks) && s.toks[k].kind == tWord && s.toks[k].id < 0 && s.hasAt(k+1, kNotCountAfter) && !s.isPunct(k+1) {
 		nm.skip = true // "3,000 looted weapons": a word the lexicon does not know before the noun
 		return

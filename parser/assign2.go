@@ -224,6 +224,9 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		pick = s.listRegionAfter(nm) // "14 personnel, 18 civilians and 22 Maoists were killed in the state"
 	}
 
+	if pick < 0 {
+		pick = s.relativeHead(nm) // "Balochistan overtook Fata, which saw nine"
+	}
 	for k := len(s.regions) - 1; k >= 0 && pick < 0; k-- {
 		rm := s.regions[k]
 		if rm.j > nm.i || s.clause[rm.i] != c || rm.negated || rm.compared || rm.included || s.sub[rm.i] > s.sub[nm.i] {
@@ -340,6 +343,27 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		d.region = rm.code
 	}
 	return true
+}
+
+// relativeHead returns the region a relative clause holding the number
+// is about ("..., Fata, which saw nine"), else -1: the place right before
+// ", which", when the clause has no place of its own before the number.
+func (s *sentence) relativeHead(nm *numMention) int {
+	for k := nm.i - 1; k >= 2 && k >= nm.i-4; k-- {
+		if s.toks[k].kind != tWord {
+			return -1
+		}
+		if !s.isAny(k, wWhich, wWho) || !s.isPunct(k-1, ',') {
+			continue
+		}
+		for r, rm := range s.regions {
+			if rm.j == k-1 && rm.code != "" && !rm.anaphor && !rm.nation && !rm.negated {
+				return r
+			}
+		}
+		return -1
+	}
+	return -1
 }
 
 // foreignInPassing reports a foreign country named in passing: "attacks
