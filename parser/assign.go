@@ -523,6 +523,12 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 				return true
 			}
 		}
+		// "412 people were abducted in Zamfara, while Kaduna recorded
+		// 298": the kind of the count before, named by its verb
+		if n := len(drafts); n > 0 && drafts[n-1].region != "" && len(drafts[n-1].region) > 2 {
+			d.metric, d.cue, d.conf = drafts[n-1].metric, -1, d.conf-0.15
+			return true
+		}
 		// "... followed by Assam with 27. Meghalaya recorded 22 and
 		// Nagaland 20": the list goes on in the next sentence
 		if len(drafts) == 0 && st.headedMetric != "" {
@@ -724,7 +730,7 @@ func (s *sentence) headEnd(nm *numMention) int {
 		k-- // "Odisha recorded just nine"
 	}
 	for k >= 0 && (s.isAny(k, wWith, wHad, wSaw, wRecorded, wWitnessed, wRegistered, wExperienced, wSuffered, wAnd, wFollowed, wThen, wBy,
-		wCame, wNext, wRanked, wWas, wStood, wAt) || s.hasAt(k, kOrdinal) && s.isAny(k+1, wWith) || s.isPunct(k, '(')) {
+		wCame, wNext, wRanked, wWas, wStood, wAt, wStates, wProvinces) || s.hasAt(k, kOrdinal) && s.isAny(k+1, wWith) || s.isPunct(k, '(')) {
 		k-- // "Balochistan followed with 41, then Sindh (32)", "KP came next with 198", "Sindh was third with 187"
 	}
 	if s.isPunct(k, ',') {
