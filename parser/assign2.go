@@ -75,7 +75,10 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 		// the first count of the clause part, not of a part listed since
 		// ("310 people died, among them 120 soldiers, and 402 others")
 		for _, prev := range drafts {
-			if s.sub[s.nums[prev.num].i] == s.sub[nm.i] {
+			if s.sub[s.nums[prev.num].i] == s.sub[nm.i] && prev.metric != MetricAttacks && s.nums[prev.num].val > 1 {
+				// (not "carried out 8,137 attacks, killing 2,936 civilians and
+				// wounding 5,187 others"; "one official was killed and three
+				// others hurt": other people, of any kind)
 				if prev.category != "none" {
 					d.category = prev.category
 				}
