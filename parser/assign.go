@@ -171,7 +171,11 @@ func (s *sentence) exclude(k int) {
 		nm.skip = true
 		return
 	}
-	if _, _, ok := s.endsAt(nm.i, kNotCountBefore); ok {
+	before := nm.i
+	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
+		before = j // "displaced some 2 million"
+	}
+	if _, _, ok := s.endsAt(before, kNotCountBefore); ok {
 		nm.skip = true
 		return
 	}
