@@ -42,8 +42,8 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 			d.conf -= 0.1
 		}
 	}
-	if d.category == "" && d.object && s.isAny(d.cue, wLost, wLosing, wSuffered) {
-		d.object = false // a loss: whose loss the subject says
+	if (d.category == "" || d.category == "all") && d.object && s.isAny(d.cue, wLost, wLosing, wSuffered) {
+		d.category, d.object = "", false // a loss: whose loss the subject says ("the army lost 260 men")
 	}
 	if (d.category == "" || d.category == "none" && s.isAny(d.cue, wLost, wLosing)) && !d.object && !s.recordedBy(nm) {
 		d.category = ""
