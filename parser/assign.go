@@ -179,6 +179,10 @@ func (s *sentence) exclude(k int) {
 		nm.skip = true
 		return
 	}
+	if s.is(nm.j, wOf) && k+1 < len(s.nums) && s.nums[k+1].i <= nm.j+5 && s.isAny(s.nums[k+1].j, wProvinces, wStates, wDistricts, wRegions, wCountries, wCounties) {
+		nm.skip = true // "in 28 of Afghanistan's 34 provinces": a share of places
+		return
+	}
 	if s.is(nm.j, wIn) && k+1 < len(s.nums) && s.nums[k+1].i == nm.j+1 && s.nums[k+1].val <= 100 &&
 		nm.val < s.nums[k+1].val && (s.is(s.nums[k+1].j, wOf) || s.isPunct(s.nums[k+1].j) || s.nums[k+1].j >= len(s.toks)) {
 		nm.skip, s.nums[k+1].skip = true, true // "one in four of them": a ratio
