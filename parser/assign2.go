@@ -66,7 +66,7 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 	if d.category == "" && len(drafts) > 0 && s.is(nm.i-2, wAnd) && s.hasAt(nm.i-1, kMetricVerb) && !s.hasAt(nm.j, kCategory) {
 		// "killing 792 civilians and wounding 1,621": the same people
 		if prev := drafts[len(drafts)-1]; prev.category != "" && prev.category != "all" && prev.category != "none" &&
-			prev.metric != d.metric && s.nums[prev.num].j+1 == nm.i-2 {
+			prev.metric != d.metric && s.categoryEndsAt(s.nums[prev.num].j, nm.i-2) {
 			d.category = prev.category
 		}
 	}
@@ -171,6 +171,20 @@ func (s *sentence) recordedBy(nm *numMention) bool {
 	}
 	_, _, ok := s.endsAt(k, kRecordVerb)
 	return ok
+}
+
+// categoryEndsAt reports whether tokens [a,b) are empty or one category
+// phrase ("killed 1,168 Taliban fighters and wounded 607").
+func (s *sentence) categoryEndsAt(a, b int) bool {
+	if a == b {
+		return true
+	}
+	for _, t := range s.ann[a] {
+		if t.kind == kCategory && a+t.n == b {
+			return true
+		}
+	}
+	return false
 }
 
 // clauseSubject reports whether the category at k opens its clause

@@ -517,7 +517,11 @@ func (s *sentence) respectively(drafts []draft, st *docState) {
 			if nm.i >= k || s.clause[nm.i] != s.clause[k] {
 				continue
 			}
-			if len(idx) > 0 && !s.onlyJoiners(nm.j, s.nums[drafts[idx[0]].num].i) {
+			a := nm.j
+			if t, ok := s.has(a, kMetricNoun); ok {
+				a += t.n // "two attacks and one attack respectively"
+			}
+			if len(idx) > 0 && !s.onlyJoiners(a, s.nums[drafts[idx[0]].num].i) {
 				break
 			}
 			idx = append([]int{d}, idx...)
