@@ -319,8 +319,9 @@ func (s *sentence) zeros(st *docState) {
 			if m, mk, found := s.metricNounAfter(k+t.n, 3); found {
 				metric, at, ok = m, mk, true
 			}
-		} else if s.is(k, wNone) && s.placeEndsAt(k) && (s.isPunct(k+1) || k+1 >= len(s.toks)) {
-			// "Tripura saw just two incidents and Mizoram none"
+		} else if s.is(k, wNone) && (s.placeEndsAt(k) || s.isAny(k-1, wSaw, wRecorded, wReported, wHad, wWitnessed, wRegistered, wExperienced, wSuffered) && s.placeEndsAt(k-1)) &&
+			(s.isPunct(k+1) || k+1 >= len(s.toks)) {
+			// "Tripura saw just two incidents and Mizoram none", "while Islamabad saw none"
 			for j := k - 1; j >= 0 && s.clause[j] == s.clause[k] && !ok; j-- {
 				if t, has := s.has(j, kMetricNoun); has {
 					metric, at, ok = t.str, k, true
