@@ -32,6 +32,11 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 			}
 		}
 	}
+	if d.category == "" || d.category == "all" && !d.object {
+		if c, ok := s.partOfFrame(nm); ok {
+			d.category = c // "Of the 119 officers killed, 41 died in the tribal districts"
+		}
+	}
 	if d.category == "" && d.cue >= 0 {
 		d.category = s.cueCategory(d.cue, d.object)
 	}
@@ -171,6 +176,31 @@ func (s *sentence) recordedBy(nm *numMention) bool {
 	}
 	_, _, ok := s.endsAt(k, kRecordVerb)
 	return ok
+}
+
+// partOfFrame returns the kind of people a sentence opening "Of the ...,"
+// names, for a number after that comma: "Of the civilians killed, 42
+// died at the hands of soldiers".
+func (s *sentence) partOfFrame(nm *numMention) (string, bool) {
+	if !s.is(0, wOf) || !s.is(1, wThe) {
+		return "", false
+	}
+	for k := 2; k < nm.i && k <= 8; k++ {
+		if s.isPunct(k, ',') {
+			if s.clause[k] != s.clause[nm.i] {
+				return "", false
+			}
+			for j := 2; j < k; j++ {
+				// the people themselves, not "Of the militants' actions"
+				if c, ok := s.has(j, kCategory); ok && c.str != "all" && c.str != "none" &&
+					(j+c.n == k || s.hasAt(j+c.n, kMetricVerb) || s.is(j+c.n, wWho)) {
+					return c.str, true
+				}
+			}
+			return "", false
+		}
+	}
+	return "", false
 }
 
 // categoryEndsAt reports whether tokens [a,b) are empty or one category
