@@ -98,6 +98,9 @@ func (s *sentence) extract(st *docState) {
 		if d.headed || d.cueNoun && len(d.region) > 2 {
 			st.headedMetric = d.metric // "Assam saw 11 deaths. Arunachal Pradesh recorded four."
 		}
+		if d.cueNoun || d.cue >= 0 && s.hasAt(d.cue, kMetricNoun) {
+			st.nounMetric = d.metric
+		}
 		s.yearToDate(&d, st)
 		s.emit(d, st)
 	}
@@ -562,6 +565,10 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 				return true
 			}
 		}
+		if len(drafts) == 0 && st.nounMetric != "" {
+			d.metric, d.cue, d.conf = st.nounMetric, -1, d.conf-0.2 // "February had seen 79."
+			return true
+		}
 	}
 	// "7 of the 12 attacks": the metric of the total
 	if cat == "" {
@@ -738,7 +745,7 @@ func (s *sentence) headEnd(nm *numMention) int {
 		k-- // "Odisha recorded just nine"
 	}
 	for k >= 0 && (s.isAny(k, wWith, wHad, wSaw, wRecorded, wWitnessed, wRegistered, wExperienced, wSuffered, wAnd, wFollowed, wThen, wBy,
-		wCame, wNext, wRanked, wWas, wStood, wAt, wStates, wProvinces) || s.hasAt(k, kOrdinal) && s.isAny(k+1, wWith) || s.isPunct(k, '(')) {
+		wCame, wNext, wRanked, wWas, wStood, wAt, wStates, wProvinces, wSeen) || s.hasAt(k, kOrdinal) && s.isAny(k+1, wWith) || s.isPunct(k, '(')) {
 		k-- // "Balochistan followed with 41, then Sindh (32)", "KP came next with 198", "Sindh was third with 187"
 	}
 	if s.isPunct(k, ',') {

@@ -48,6 +48,7 @@ type docState struct {
 	lastCoded    string          // the last first-level region named (for "the province", "the state")
 	prevCmp      *Period
 	headedMetric string // the metric of the previous sentence's place-headed list ("Assam with 27")
+	nounMetric   string // the metric of the last count named by its noun ("105 attacks in March. February had seen 79.")
 
 	publisherCategory string
 	figs              []Figure

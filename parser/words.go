@@ -255,6 +255,7 @@ const (
 	wRanked
 	wJust
 	wMerely
+	wSeen
 	numGrammarWords
 )
 
@@ -509,4 +510,5 @@ var grammarWords = [numGrammarWords]string{
 	wRanked:        "ranked",
 	wJust:          "just",
 	wMerely:        "merely",
+	wSeen:          "seen",
 }
