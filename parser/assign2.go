@@ -393,18 +393,24 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 }
 
 // relativeHead returns the region a relative clause holding the number
-// is about ("..., Fata, which saw nine"), else -1: the place right before
-// ", which", when the clause has no place of its own before the number.
+// is about ("..., Fata, which saw nine", "ahead of Balochistan, where 954
+// casualties - 432 dead ... - were reported"), else -1: the place right
+// before ", which" or ", where".
 func (s *sentence) relativeHead(nm *numMention) int {
-	for k := nm.i - 1; k >= 2 && k >= nm.i-4; k-- {
-		if s.toks[k].kind != tWord {
+	for k := nm.i - 1; k >= 2 && k >= nm.i-12; k-- {
+		if s.isPunct(k, ',', ';', ':', '(', ')') {
 			return -1
 		}
-		if !s.isAny(k, wWhich, wWho) || !s.isPunct(k-1, ',') {
+		if !s.isAny(k, wWhich, wWho, wWhere) || !s.isPunct(k-1, ',') {
 			continue
 		}
+		for _, rm := range s.regions {
+			if rm.i > k && rm.i < nm.i {
+				return -1 // the clause names a place of its own
+			}
+		}
 		for r, rm := range s.regions {
-			if rm.j == k-1 && rm.code != "" && !rm.anaphor && !rm.nation && !rm.negated {
+			if rm.j == k-1 && rm.code != "" && !rm.anaphor && !rm.nation && !rm.negated && !rm.included {
 				return r
 			}
 		}
