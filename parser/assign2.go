@@ -285,6 +285,11 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		if s.isAny(rm.i-1, wMostly, wMainly, wLargely, wParticularly, wEspecially) {
 			continue // "Sindh, mostly Karachi, had three attacks": the part named aside
 		}
+		if rm.local && s.is(rm.i-1, wIn) && s.colonBetween(rm.j, nm.i) {
+			// "as the offensive pressed on in North Waziristan: 612 of the
+			// dead were militants": the place of the clause before the colon
+			continue
+		}
 		pick = k
 		break
 	}
@@ -417,6 +422,16 @@ func (s *sentence) relativeHead(nm *numMention) int {
 		return -1
 	}
 	return -1
+}
+
+// colonBetween reports a colon in tokens [a,b).
+func (s *sentence) colonBetween(a, b int) bool {
+	for k := a; k < b; k++ {
+		if s.isPunct(k, ':') {
+			return true
+		}
+	}
+	return false
 }
 
 // foreignInPassing reports a foreign country named in passing: "attacks

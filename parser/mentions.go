@@ -223,6 +223,8 @@ func (s *sentence) findRegions(st *docState) {
 			}
 		case kCountry:
 			rm.code = best.str
+		case kBlockedPlace:
+			rm.local = true
 		case kNationwide:
 			rm.nation = true
 		case kAnaphor:

@@ -50,6 +50,7 @@ type regionMention struct {
 	nation   bool   // "nationwide": the default country
 	included bool   // "KP, including its merged districts": part of another place
 	alt      string // the country the region's name also names ("Niger")
+	local    bool   // a city or district (a blocked place)
 }
 
 // numMention is a number found in a sentence.
