@@ -535,9 +535,14 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 			}
 		}
 		// "412 people were abducted in Zamfara, while Kaduna recorded
-		// 298": the kind of the count before, named by its verb
+		// 298": the kind of the count before, named by its verb, and its
+		// people ("killed 290 Maoists, 217 of them in Chhattisgarh, while
+		// Jharkhand reported 31")
 		if n := len(drafts); n > 0 && drafts[n-1].region != "" && len(drafts[n-1].region) > 2 {
 			d.metric, d.cue, d.conf = drafts[n-1].metric, -1, d.conf-0.15
+			if c := drafts[n-1].category; c != "" && c != "none" {
+				d.category = c
+			}
 			return true
 		}
 		// "... followed by Assam with 27. Meghalaya recorded 22 and
@@ -745,7 +750,7 @@ func (s *sentence) headEnd(nm *numMention) int {
 		k-- // "Odisha recorded just nine"
 	}
 	for k >= 0 && (s.isAny(k, wWith, wHad, wSaw, wRecorded, wWitnessed, wRegistered, wExperienced, wSuffered, wAnd, wFollowed, wThen, wBy,
-		wCame, wNext, wRanked, wWas, wStood, wAt, wStates, wProvinces, wSeen) || s.hasAt(k, kOrdinal) && s.isAny(k+1, wWith) || s.isPunct(k, '(')) {
+		wCame, wNext, wRanked, wWas, wStood, wAt, wStates, wProvinces, wSeen, wReported) || s.hasAt(k, kOrdinal) && s.isAny(k+1, wWith) || s.isPunct(k, '(')) {
 		k-- // "Balochistan followed with 41, then Sindh (32)", "KP came next with 198", "Sindh was third with 187"
 	}
 	if s.isPunct(k, ',') {

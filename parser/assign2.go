@@ -23,10 +23,13 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 		// named last before
 		for k := nm.i - 1; k >= 0; k-- {
 			c, ok := s.has(k, kCategory)
+			adj := false
 			if !ok {
 				c, ok = s.has(k, kCategoryAdj)
+				adj = true
 			}
-			if ok && k+c.n <= nm.i && c.str != "all" && c.str != "none" && !s.isNumTok(k-1) {
+			// ("killed 290 Maoists ..., 217 of them", not "40 militant hideouts")
+			if ok && k+c.n <= nm.i && c.str != "all" && c.str != "none" && !(adj && s.isNumTok(k-1)) {
 				d.category = c.str
 				break
 			}
