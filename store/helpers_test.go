@@ -127,27 +127,42 @@ func dump(t testing.TB, s *Store) string {
 			// second apart; which ones ran is the content
 			query = `SELECT version FROM schema_migrations`
 		}
-		r, err := s.read.QueryContext(ctx, query)
-		if err != nil {
-			t.Fatal(err)
+		cols, rows := queryAll(t, s, query)
+		lines := make([]string, len(rows))
+		for i, vals := range rows {
+			lines[i] = fmt.Sprintf("%v", vals)
 		}
-		cols, _ := r.Columns()
-		var lines []string
-		for r.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := r.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			lines = append(lines, fmt.Sprintf("%v", vals))
-		}
-		r.Close()
 		fmt.Fprintf(&b, "== %s %v (%d rows)\n%s\n", tbl, cols, len(lines), strings.Join(lines, "\n"))
 	}
 	return b.String()
+}
+
+// queryAll runs q on s's readers and returns the column names and every
+// row's values.
+func queryAll(t testing.TB, s *Store, q string) ([]string, [][]any) {
+	t.Helper()
+	rows, err := s.read.QueryContext(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var all [][]any
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, vals)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return cols, all
 }
 
 // values renders accepted points as "period metric region=value" lines.

@@ -132,28 +132,8 @@ func writeV3(t *testing.T, path string, src *Store) {
 // each calls fn with the values of every row of q on src.
 func each(t *testing.T, src *Store, q string, fn func([]any)) {
 	t.Helper()
-	rows, err := src.read.QueryContext(context.Background(), q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var all [][]any
-	for rows.Next() {
-		v := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range v {
-			ptrs[i] = &v[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		all = append(all, v)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range all {
+	_, rows := queryAll(t, src, q)
+	for _, v := range rows {
 		fn(v)
 	}
 }
