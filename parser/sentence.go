@@ -240,17 +240,6 @@ func (s *sentence) match() {
 	}
 }
 
-func setLongest(ts []tag, t tag) []tag {
-	for k := range ts {
-		if ts[k].kind == t.kind {
-			if t.n >= ts[k].n {
-				ts[k] = t
-			}
-			return ts
-		}
-	}
-	return append(ts, t)
-}
 
 // structure computes clauses (split at ';'), sub-clauses, comma segments,
 // bracket depths and the kinds of phrases in each.

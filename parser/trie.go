@@ -71,7 +71,7 @@ func flatten(root *node, words int) trie {
 			acc = append(acc, t.acc[p.acc0:p.acc1]...)
 		}
 		for _, tg := range n.tags {
-			acc = setLongest(acc, tg)
+			acc = mergeLongest(acc, tg)
 		}
 		tn.acc0 = int32(len(t.acc))
 		for _, tg := range acc {
@@ -82,6 +82,31 @@ func flatten(root *node, words int) trie {
 		t.nodes[k] = tn
 	}
 	return t
+}
+
+// mergeLongest adds t to ts, which holds the longest tags of each kind:
+// t replaces shorter ones of its kind, is dropped for a longer one, and is
+// kept beside one of the same length ("punjab" is a region of Pakistan and
+// of India; the document's country chooses).
+func mergeLongest(ts []tag, t tag) []tag {
+	out := ts[:0]
+	keep := true
+	for _, o := range ts {
+		switch {
+		case o.kind != t.kind:
+		case o.n > t.n:
+			keep = false
+		case o.n < t.n:
+			continue // replaced by t
+		case o == t:
+			keep = false
+		}
+		out = append(out, o)
+	}
+	if keep {
+		out = append(out, t)
+	}
+	return out
 }
 
 func sortedIDs(next map[int32]*node) []int32 {
