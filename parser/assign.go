@@ -174,6 +174,11 @@ func (s *sentence) exclude(k int) {
 		nm.skip = true
 		return
 	}
+	if tk := &s.toks[nm.i]; nm.j == nm.i+1 && tk.kind == tNum && tk.val >= 1900 && tk.val <= 2100 && tk.end-tk.start == 4 &&
+		s.isAny(nm.i-1, wThe, wThis, wThat, wIts, wTheir) && (s.hasAt(nm.j, kMetricNoun) || s.hasAt(nm.j, kMetricWeak)) {
+		nm.skip = true // "The 2016 attacks killed 908 people": a year, not a count
+		return
+	}
 	before := nm.i
 	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
 		before = j // "displaced some 2 million"

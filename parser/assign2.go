@@ -277,6 +277,16 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 	if pick < 0 {
 		pick = s.relativeHead(nm) // "Balochistan overtook Fata, which saw nine"
 	}
+	if k := s.headEnd(nm); pick < 0 && d.headed && s.is(k+1, wWith) {
+		// "Zamfara led with 540, ahead of Kaduna with 517": the place the
+		// count is "with", even one compared
+		for r, rm := range s.regions {
+			if rm.j-1 == k && rm.code != "" && !rm.anaphor && !rm.nation && !rm.negated {
+				pick = r
+				break
+			}
+		}
+	}
 	for k := len(s.regions) - 1; k >= 0 && pick < 0; k-- {
 		rm := s.regions[k]
 		if rm.j > nm.i || s.clause[rm.i] != c || rm.negated || rm.compared || rm.included || s.sub[rm.i] > s.sub[nm.i] {
