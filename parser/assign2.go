@@ -63,7 +63,11 @@ func (s *sentence) categoryFor(d *draft, drafts []draft, st *docState) bool {
 	if d.category == "none" {
 		return false
 	}
-	if d.category == "" && s.is(nm.i-1, wAnd) && len(drafts) > 0 {
+	q := nm.i
+	if t, j, ok := s.endsAt(nm.i, kQualifier); ok && t.str != "exact" {
+		q = j // "261 civilians killed and around 500 wounded" (not "and another 491")
+	}
+	if d.category == "" && s.is(q-1, wAnd) && len(drafts) > 0 && !s.partIntro(s.nums[drafts[len(drafts)-1].num].i-1) {
 		// "1,662 civilians died and 3,581 were wounded": the same people
 		if prev := drafts[len(drafts)-1]; prev.category != "" && prev.category != "all" && prev.category != "none" &&
 			prev.metric != d.metric && s.clause[s.nums[prev.num].i] == s.clause[nm.i] &&
