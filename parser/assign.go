@@ -355,7 +355,11 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 			return
 		}
 		if s.isAny(k, wOf) && s.isAny(k+1, wThe, wThose, wThese) && mTok < 0 {
-			// "193 of the dead", "55 of the injured", "126 of the incidents"
+			// "193 of the dead", "55 of the injured", "126 of the incidents",
+			// "781 of the quarter's dead"
+			if s.isAny(k+2, wQuarter, wYear, wMonth, wPeriod) && strings.HasSuffix(s.word(k+2), "'s") {
+				k++ // (the possessive is one token)
+			}
 			t, ok := s.has(k+2, kMetricNoun)
 			if !ok {
 				t, ok = s.has(k+2, kMetricWeak)
