@@ -402,9 +402,25 @@ func (s *sentence) negatedBefore(k int) bool {
 	return false
 }
 
+// districtsBefore reports "districts" in the clause part before token k:
+// a statement about some districts, not a region.
+func (s *sentence) districtsBefore(k int) bool {
+	for j := k - 1; j >= 0 && s.sub[j] == s.sub[k]; j-- {
+		if s.is(j, wDistricts) {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *sentence) metricNounAfter(k, max int) (string, int, bool) {
 	for j := k; j < len(s.toks) && j <= k+max; j++ {
 		if t, ok := s.has(j, kMetricNoun); ok {
+			return t.str, j, true
+		}
+		if t, ok := s.has(j, kMetricWeak); ok && !s.mixed(j) && (j+t.n >= len(s.toks) || s.isPunct(j+t.n)) && !s.districtsBefore(k) {
+			// "West Bengal recorded no incident." (not "no incident linked
+			// to the group", nor "four of its districts saw no incident")
 			return t.str, j, true
 		}
 		if s.toks[j].kind != tWord {
