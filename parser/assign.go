@@ -196,6 +196,15 @@ func (s *sentence) exclude(k int) {
 		nm.skip, s.nums[k+1].skip = true, true // "one in four of them": a ratio
 		return
 	}
+	for k := nm.j; k < len(s.toks) && k <= nm.j+3 && s.toks[k].kind == tWord; k++ {
+		if s.isAny(k, wDistricts, wProvinces, wStates, wRegions, wCountries, wCounties) {
+			if k > nm.j && s.capitalized(nm.j) {
+				nm.skip = true // "158 of them in the five Garo Hills districts": a number of places
+				return
+			}
+			break
+		}
+	}
 	if k := nm.j; k < len(s.toks) && s.toks[k].kind == tWord && s.toks[k].id < 0 && s.hasAt(k+1, kNotCountAfter) && !s.isPunct(k+1) {
 		nm.skip = true // "3,000 looted weapons": a word the lexicon does not know before the noun
 		return
