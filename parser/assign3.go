@@ -453,11 +453,24 @@ func (s *sentence) zeroVerbAfter(k int) (int, bool) {
 func (s *sentence) clauseRegions(i int) []string {
 	var out []string
 	for _, rm := range s.regions {
-		if s.sub[rm.i] == s.sub[i] && rm.code != "" && !rm.negated && !rm.compared && !rm.anaphor && !rm.nation {
+		if s.sub[rm.i] == s.sub[i] && rm.code != "" && !rm.negated && !rm.compared && !rm.anaphor && !rm.nation &&
+			(s.seg[rm.i] == s.seg[i] || !s.segHasCount(s.seg[rm.i])) {
+			// (not "Islamabad lost two lives, and neither Gilgit-Baltistan
+			// nor ... reported a single fatality": Islamabad has its count)
 			out = append(out, rm.code)
 		}
 	}
 	return out
+}
+
+// segHasCount reports a number other than a zero in comma segment g.
+func (s *sentence) segHasCount(g int) bool {
+	for _, nm := range s.nums {
+		if s.seg[nm.i] == g && !nm.zero && !nm.skip {
+			return true
+		}
+	}
+	return false
 }
 
 // pairs handles "N out of M" and "N of the M": M is the total (category
