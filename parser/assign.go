@@ -183,6 +183,10 @@ func (s *sentence) exclude(k int) {
 	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
 		before = j // "displaced some 2 million"
 	}
+	if s.is(before-1, wClaimed) && s.is(nm.j, wOf) && s.isAny(nm.j+1, wThe, wThese, wThose) {
+		nm.skip = true // "ISKP claimed 71 of the attacks": a group's share, a sub-type
+		return
+	}
 	if _, _, ok := s.endsAt(before, kNotCountBefore); ok {
 		nm.skip = true
 		return

@@ -17,7 +17,7 @@ const corpusRoot = "testdata/corpus"
 // was written blind and scored once before any tuning, which is the
 // measure of generalisation to unseen reports (own4 scored F1 0.775 on its
 // first run, own5 0.745, own6 0.779, own7 0.776, own8 0.747, own9 0.750,
-// own10 0.788, own11 0.840, own12 0.907, own13 0.885, own14 0.873); a set added blind gets a floor
+// own10 0.788, own11 0.840, own12 0.907, own13 0.885, own14 0.873, own15 0.762); a set added blind gets a floor
 // a little below its blind score here until it has been worked through.
 const (
 	minF1                = 0.95
@@ -34,7 +34,8 @@ var folderFloors = map[string]float64{
 	"own11": 0.80, // written blind (0.840); held out
 	"own12": 0.85, // written blind (0.907); held out
 	"own13": 0.83, // written blind (0.885 with Telangana's current code; 0.827 for the parser of the stop's start)
-	"own14": 0.83, // written blind at the stop's end (0.873; 0.865 for the parser of the stop's start); held out
+	"own14": 0.83, // written blind (0.873; 0.865 for the parser of the stop's start)
+	"own15": 0.72, // written blind at the stop's end to find where the parser breaks (0.762; 0.760 at the stop's start); held out
 }
 
 const defaultFloor = 0.85
