@@ -240,7 +240,6 @@ func (s *sentence) match() {
 	}
 }
 
-
 // structure computes clauses (split at ';'), sub-clauses, comma segments,
 // bracket depths and the kinds of phrases in each.
 func (s *sentence) structure() {
