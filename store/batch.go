@@ -38,6 +38,7 @@ type docWork struct {
 	periods []parser.Period
 	main    string
 	enc     []byte // the figures, encoded
+	lo, hi  int64  // the earliest and latest period start of the figures
 }
 
 func newBatch(ctx context.Context, tx *sql.Tx, ins inserts, now time.Time) (*batch, error) {
@@ -105,6 +106,13 @@ func (b *batch) plan(items []Ingest, results []IngestResult) ([]*docWork, error)
 			if w.periods[j], err = b.period(f.Period); err != nil {
 				return nil, fmt.Errorf("document %s (%s): figure %d: %w", w.doc.ID, w.doc.URL, j, err)
 			}
+			s := w.periods[j].Start.Unix()
+			if j == 0 || s < w.lo {
+				w.lo = s
+			}
+			if j == 0 || s > w.hi {
+				w.hi = s
+			}
 		}
 		results[i].New, results[i].Figures = true, len(it.Figures)
 		work = append(work, w)
@@ -160,7 +168,7 @@ func (b *batch) insertDocuments(work []*docWork) error {
 	for _, dw := range work {
 		d := dw.doc
 		if err := w.add(d.ID, d.URL, d.Source, d.Publisher, d.Title, unixOf(d.Published), unixOf(d.Fetched),
-			b.now, dw.main, len(dw.figs), nonNil(dw.enc), d.Text); err != nil {
+			b.now, dw.main, len(dw.figs), nonNil(dw.enc), d.Text, dw.lo, dw.hi); err != nil {
 			return fmt.Errorf("insert document %s (%s): %w", d.ID, d.URL, err)
 		}
 	}

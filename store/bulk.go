@@ -16,8 +16,8 @@ const metaBulkIndexes = "bulk_load_indexes"
 
 // bulkTables are the tables Ingest writes whose secondary indexes BulkLoad
 // drops. Ingest itself reads only primary keys (documents.id, the points
-// key), which are kept.
-var bulkTables = []string{"points", "revisions"}
+// key), which are kept; the documents' span index serves Observations.
+var bulkTables = []string{"documents", "points", "revisions"}
 
 // BulkLoad prepares the store for a large number of Ingest calls: it drops
 // the secondary indexes of the tables Ingest writes, which otherwise cost

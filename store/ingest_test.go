@@ -504,3 +504,51 @@ func TestIngestTwiceLeavesIdenticalTables(t *testing.T) {
 		})
 	}
 }
+
+// TestObservationsFilters checks Observations against every figure ingested,
+// filtered here: the span index and the string prefilter may skip reading
+// a document, never one of its matching figures.
+func TestObservationsFilters(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	items := genCorpus(t, rand.New(rand.NewPCG(7, 7)), 60)
+	ingest(t, s, items...)
+	all, err := s.Observations(ctx, Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(all); n != 60*17 {
+		t.Fatalf("Observations() = %d figures, want %d", n, 60*17)
+	}
+	start := func(period string) int64 {
+		p, err := parser.ParsePeriod(period)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Start.Unix()
+	}
+	for _, f := range []Filter{
+		{From: "2020-06", To: "2020-06"},
+		{Metric: "deaths", Region: "PK-KP", From: "2021-03", To: "2021-05"},
+		{Source: "picss", Metric: "attacks", From: "2021-11"},
+		{Region: "PK", To: "2020-02"},
+		{Category: "all", From: "2019-12", To: "2019-12"},
+		{Region: "PK-XX"},
+	} {
+		got, err := s.Observations(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []Point
+		for _, p := range all {
+			if (f.Source == "" || p.Source == f.Source) && (f.Metric == "" || p.Metric == f.Metric) &&
+				(f.Category == "" || p.Category == f.Category) && (f.Region == "" || p.Region == f.Region) &&
+				(f.From == "" || start(p.Period) >= start(f.From)) && (f.To == "" || start(p.Period) <= start(f.To)) {
+				want = append(want, p)
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Observations(%+v) = %d figures, want %d (those of the unfiltered list)", f, len(got), len(want))
+		}
+	}
+}

@@ -146,6 +146,13 @@ CREATE INDEX observations_metric ON observations(source, metric);
 	// figures.go); points and revisions refer to them by document and
 	// index; the counts per source and metric get a table of their own.
 	{sql: documentsV4, fn: migrateFigures},
+	// 5: the span of period starts each document reports, indexed, so
+	// that the observations of one point are found without reading every
+	// document's figures (see Observations).
+	{sql: `
+ALTER TABLE documents ADD COLUMN min_start INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE documents ADD COLUMN max_start INTEGER NOT NULL DEFAULT 0;
+`, fn: migrateSpans},
 }
 
 // migrate creates the schema_migrations table and applies every migration

@@ -212,3 +212,65 @@ func nonNil(b []byte) []byte {
 	}
 	return b
 }
+
+// migrateSpans fills documents.min_start and max_start from each
+// document's figures, then creates their index.
+func migrateSpans(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT rowid, figures FROM documents WHERE length(figures) > 0`)
+	if err != nil {
+		return fmt.Errorf("read documents: %w", err)
+	}
+	defer rows.Close()
+	upd, err := tx.PrepareContext(ctx, `UPDATE documents SET min_start = ?, max_start = ? WHERE rowid = ?`)
+	if err != nil {
+		return err
+	}
+	defer upd.Close()
+	periods := map[string]parser.Period{}
+	for rows.Next() {
+		var rowid int64
+		var enc []byte
+		if err := rows.Scan(&rowid, &enc); err != nil {
+			return fmt.Errorf("read documents: %w", err)
+		}
+		figs, err := decodeFigures(enc)
+		if err != nil {
+			return fmt.Errorf("document row %d: %w", rowid, err)
+		}
+		lo, hi, err := periodSpan(figs, periods)
+		if err != nil {
+			return fmt.Errorf("document row %d: %w", rowid, err)
+		}
+		if _, err := upd.ExecContext(ctx, lo, hi, rowid); err != nil {
+			return fmt.Errorf("document row %d: %w", rowid, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read documents: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE INDEX documents_span ON documents(source, max_start, min_start)`); err != nil {
+		return fmt.Errorf("index document spans: %w", err)
+	}
+	return nil
+}
+
+// periodSpan returns the earliest and latest period start (unix seconds)
+// of figs, 0 and 0 when there are none; periods caches parsed periods.
+func periodSpan(figs []parser.Figure, periods map[string]parser.Period) (lo, hi int64, err error) {
+	for i, f := range figs {
+		p, ok := periods[f.Period]
+		if !ok {
+			if p, err = parser.ParsePeriod(f.Period); err != nil {
+				return 0, 0, err
+			}
+			periods[f.Period] = p
+		}
+		if s := p.Start.Unix(); i == 0 || s < lo {
+			lo = s
+		}
+		if s := p.Start.Unix(); i == 0 || s > hi {
+			hi = s
+		}
+	}
+	return lo, hi, nil
+}

@@ -237,8 +237,11 @@ func (s *Store) History(ctx context.Context, f Filter) ([]Revision, error) {
 // document, ordered like Series and then by publication date, ingest
 // order and position in the document. Revisions is always 0.
 //
-// Observations are stored per document (see EncodeFigures), so this reads
-// the figures of every document of the source that may hold a match.
+// Observations are stored per document (see EncodeFigures): this reads
+// the figures of the documents that may hold a match, found by source and
+// by the span of period starts each document reports (an index), so a
+// point's observations cost a few documents, and a whole series all of
+// the source's.
 func (s *Store) Observations(ctx context.Context, f Filter) ([]Point, error) {
 	from, to, err := f.bounds()
 	if err != nil {
@@ -248,6 +251,14 @@ func (s *Store) Observations(ctx context.Context, f Filter) ([]Point, error) {
 	var args []any
 	if f.Source != "" {
 		conds, args = append(conds, "d.source = ?"), append(args, f.Source)
+	}
+	// A document holds a figure of the range only if its span of period
+	// starts meets it (documents_span); a point's page reads few documents.
+	if from != nil {
+		conds, args = append(conds, "d.max_start >= ?"), append(args, *from)
+	}
+	if to != nil {
+		conds, args = append(conds, "d.min_start <= ?", "d.n_figures > 0"), append(args, *to)
 	}
 	// Strings are stored as they are in the figures value: a document
 	// without the wanted ones cannot match and is not decoded.

@@ -17,7 +17,7 @@ type insertSpec struct {
 // The inserts of Ingest.
 var (
 	documentRows = &insertSpec{table: "documents", cols: []string{"id", "url", "source", "publisher", "title",
-		"published", "fetched", "ingested", "main_period", "n_figures", "figures", "text"}}
+		"published", "fetched", "ingested", "main_period", "n_figures", "figures", "text", "min_start", "max_start"}}
 	countRows = &insertSpec{table: "observation_counts", cols: []string{"source", "metric", "n"},
 		tail: `ON CONFLICT(source, metric) DO UPDATE SET n = n + excluded.n`}
 	pointRows = &insertSpec{table: "points", cols: []string{"source", "period", "metric", "category", "region",
