@@ -16,8 +16,9 @@ const metaBulkIndexes = "bulk_load_indexes"
 
 // bulkTables are the tables Ingest writes whose secondary indexes BulkLoad
 // drops. Ingest itself reads only primary keys (documents.id, the points
-// key), which are kept; the documents' span index serves Observations.
-var bulkTables = []string{"documents", "points", "revisions"}
+// key), which are kept. The documents' span index is kept too: it is small
+// and cheap to update, where building it again would read every document.
+var bulkTables = []string{"points", "revisions"}
 
 // BulkLoad prepares the store for a large number of Ingest calls: it drops
 // the secondary indexes of the tables Ingest writes, which otherwise cost
