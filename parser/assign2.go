@@ -173,16 +173,25 @@ func (s *sentence) leftCategory(i, cue int) (string, bool) {
 	return "", false
 }
 
-// recordedBy reports a verb of recording right before the number (and its
-// qualifier): "police recorded 116 deaths", "with the police recording
-// over 100 deaths".
+// recordedBy reports a verb of recording or blame right before the number
+// (and its qualifier), or before the counts coordinated with it: "police
+// recorded 116 deaths", "with the police recording over 100 deaths".
 func (s *sentence) recordedBy(nm *numMention) bool {
 	k := nm.i
 	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
 		k = j
 	}
-	_, _, ok := s.endsAt(k, kRecordVerb)
-	return ok
+	// back over a count before this one: "blamed for 1,141 of the deaths
+	// and 2,348 of the injuries"
+	for stop := k - 8; k > 0 && k > stop; k-- {
+		if _, _, ok := s.endsAt(k, kRecordVerb); ok {
+			return true
+		}
+		if !(s.isNumTok(k-1) || s.isAny(k-1, wAnd, wOf, wThe) || s.hasAt(k-1, kMetricNoun)) {
+			return false
+		}
+	}
+	return false
 }
 
 // partOfFrame returns the kind of people a sentence opening "Of the ...,"

@@ -846,6 +846,12 @@ func (s *sentence) ofYear(j int, st *docState) (int, int, bool) {
 		if y, n, ok := s.yearRef(j+1, st); ok {
 			return y, n + 1, true
 		}
+		// "a record for the first half of a year in 2017": the year named after
+		if s.isAny(j+1, wA, wAny) && s.is(j+2, wYear) && s.is(j+3, wIn) {
+			if y, ok := s.yearAt(j + 4); ok {
+				return y, 5, true
+			}
+		}
 	}
 	if y, ok := s.yearAt(j); ok {
 		return y, 1, true
