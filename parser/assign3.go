@@ -563,8 +563,17 @@ func (s *sentence) respectively(drafts []draft, st *docState) {
 			continue
 		}
 		first := s.nums[drafts[idx[0]].num].i
+		// the nearest list before the counts is theirs: "Odisha and
+		// Maharashtra registered 29 and 38, respectively" after "(15
+		// civilians, 14 SFs and 30 Maoists)" names places
+		lastPlace := -1
+		for _, rm := range s.regions {
+			if rm.j <= first && s.clause[rm.i] == s.clause[k] && rm.code != "" && !rm.anaphor && !rm.nation {
+				lastPlace = rm.i
+			}
+		}
 		var cats []string
-		for j := first - 1; j >= 0 && s.clause[j] == s.clause[k]; j-- {
+		for j := first - 1; j > lastPlace && s.clause[j] == s.clause[k]; j-- {
 			if c, ok := s.has(j, kCategory); ok && j+c.n <= first && c.str != "all" && c.str != "none" {
 				cats = append([]string{c.str}, cats...)
 				if len(cats) == len(idx) {
