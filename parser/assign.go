@@ -342,6 +342,10 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 			if tk.punct == '\'' || tk.punct == '"' {
 				continue
 			}
+			if tk.punct == ',' && mTok < 0 && (s.hasAt(k-1, kCategory) || s.hasAt(k-1, kCategoryAdj)) &&
+				(s.hasAt(k+1, kCategory) || s.hasAt(k+1, kCategoryAdj)) {
+				continue // "2,586 terrorist, insurgent and sectarian attacks": kinds before the noun
+			}
 			// "160 people, among them 23 foreigners, were kidnapped": the
 			// predicate after an aside on the parts is the number's
 			if e := s.asideEnd(k); e > k && mTok < 0 {
@@ -466,6 +470,9 @@ func (s *sentence) rightWindow(nm *numMention) (metric tag, mTok int, cat string
 			continue
 		}
 		if s.isAny(k, wIn, wDuring, wAt, wFrom, wTo, wAgainst, wOn, wAcross, wOver, wSince, wFor, wBy, wWith, wAfter, wBefore, wBetween, wThan, wAs, wWhile, wWhereas, wBut, wWhich, wThat, wWho, wWhen, wAnd, wOr) {
+			if s.isAny(k, wAnd, wOr) && mTok < 0 && cTok >= 0 && (s.hasAt(k-1, kCategory) || s.hasAt(k-1, kCategoryAdj)) && s.isPunct(k-2, ',') {
+				continue // "terrorist, insurgent and sectarian attacks": a list of kinds before the noun
+			}
 			if s.is(k, wAnd) && cat == "" && mTok < 0 {
 				// "killed and injured": keep looking for a casualties noun
 				if t, ok := s.has(k-1, kMetricVerb); ok && t.n == 1 {
@@ -972,7 +979,15 @@ func (s *sentence) placesWith(nm *numMention) bool {
 	if _, j, ok := s.endsAt(k, kQualifier); ok {
 		k = j
 	}
-	return s.is(k-1, wWith) && s.isAny(k-2, wStates, wProvinces, wDistricts, wCountries, wRegions, wAreas, wCities, wCounties, wLgas)
+	if !s.is(k-1, wWith) || !s.isAny(k-2, wStates, wProvinces, wDistricts, wCountries, wRegions, wAreas, wCities, wCounties, wLgas) {
+		return false
+	}
+	for _, rm := range s.regions {
+		if rm.j == k-1 && rm.code != "" {
+			return false // "the tribal areas with 559": a place's name
+		}
+	}
+	return true
 }
 
 // totalBeforeParts finds the total whose parts ("including ...") stand

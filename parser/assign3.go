@@ -660,6 +660,21 @@ func (s *sentence) respectivePeriods(drafts []draft, idx []int, st *docState) bo
 		}
 	}
 	if len(list) != len(idx) {
+		// "1,320, 2,170 and 2,290 people were wounded in 2018, 2017 and
+		// 2016 respectively": the periods listed after the counts
+		last := s.nums[drafts[idx[len(idx)-1]].num].j
+		list = list[:0]
+		for _, pm := range s.periods {
+			if pm.i < last || !pm.valid || pm.cmp || pm.kind != pmNormal || s.clause[pm.i] != s.clause[first] {
+				continue
+			}
+			if len(list) > 0 && !s.onlyJoiners(list[len(list)-1].j, pm.i) {
+				break
+			}
+			list = append(list, pm)
+		}
+	}
+	if len(list) != len(idx) {
 		return false
 	}
 	// "the same quarter of 2016": the unit of the current period in that year
