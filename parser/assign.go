@@ -200,13 +200,12 @@ func (s *sentence) exclude(k int) {
 		nm.skip, s.nums[k+1].skip = true, true // "one in four of them": a ratio
 		return
 	}
-	for k := nm.j; k < len(s.toks) && k <= nm.j+3 && s.toks[k].kind == tWord; k++ {
-		if s.isAny(k, wDistricts, wProvinces, wStates, wRegions, wCountries, wCounties) {
-			if k > nm.j && s.capitalized(nm.j) {
+	if nm.j < len(s.toks) && s.capitalized(nm.j) {
+		for k := nm.j + 1; k < len(s.toks) && k <= nm.j+3 && s.toks[k].kind == tWord; k++ {
+			if s.isAny(k, wDistricts, wProvinces, wStates, wRegions, wCountries, wCounties) {
 				nm.skip = true // "158 of them in the five Garo Hills districts": a number of places
 				return
 			}
-			break
 		}
 	}
 	if k := nm.j; k < len(s.toks) && s.toks[k].kind == tWord && s.toks[k].id < 0 && s.hasAt(k+1, kNotCountAfter) && !s.isPunct(k+1) {
@@ -770,6 +769,18 @@ func (s *sentence) headingPeriod(nm *numMention) int {
 
 // headEnd returns the token before a count's verb or "with", where a
 // place or period heading it ends.
+// headWord reports the words between a place (or period) heading a count
+// and the count: "Balochistan followed with 41", "KP came next with 198",
+// "Jharkhand reported 69", "Kaduna and Niger states recorded 298".
+func headWord(id int32) bool {
+	switch wordID(id) {
+	case wWith, wHad, wSaw, wRecorded, wWitnessed, wRegistered, wExperienced, wSuffered, wAnd, wFollowed, wThen, wBy,
+		wCame, wNext, wRanked, wWas, wStood, wAt, wStates, wProvinces, wSeen, wReported:
+		return true
+	}
+	return false
+}
+
 func (s *sentence) headEnd(nm *numMention) int {
 	k := nm.i - 1
 	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
@@ -778,8 +789,7 @@ func (s *sentence) headEnd(nm *numMention) int {
 	if s.isAny(k, wJust, wOnly, wMerely) {
 		k-- // "Odisha recorded just nine"
 	}
-	for k >= 0 && (s.isAny(k, wWith, wHad, wSaw, wRecorded, wWitnessed, wRegistered, wExperienced, wSuffered, wAnd, wFollowed, wThen, wBy,
-		wCame, wNext, wRanked, wWas, wStood, wAt, wStates, wProvinces, wSeen, wReported) || s.hasAt(k, kOrdinal) && s.isAny(k+1, wWith) || s.isPunct(k, '(')) {
+	for k >= 0 && (headWord(s.toks[k].id) || s.hasAt(k, kOrdinal) && s.isAny(k+1, wWith) || s.isPunct(k, '(')) {
 		k-- // "Balochistan followed with 41, then Sindh (32)", "KP came next with 198", "Sindh was third with 187"
 	}
 	if s.isPunct(k, ',') {

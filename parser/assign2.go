@@ -177,6 +177,9 @@ func (s *sentence) leftCategory(i, cue int) (string, bool) {
 // (and its qualifier), or before the counts coordinated with it: "police
 // recorded 116 deaths", "with the police recording over 100 deaths".
 func (s *sentence) recordedBy(nm *numMention) bool {
+	if s.allMask&(1<<kRecordVerb) == 0 {
+		return false
+	}
 	k := nm.i
 	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
 		k = j
@@ -290,13 +293,15 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 	if pick < 0 {
 		pick = s.relativeHead(nm) // "Balochistan overtook Fata, which saw nine"
 	}
-	if k := s.headEnd(nm); pick < 0 && d.headed && s.is(k+1, wWith) {
+	if pick < 0 && d.headed {
 		// "Zamfara led with 540, ahead of Kaduna with 517": the place the
 		// count is "with", even one compared
-		for r, rm := range s.regions {
-			if rm.j-1 == k && rm.code != "" && !rm.anaphor && !rm.nation && !rm.negated {
-				pick = r
-				break
+		if k := s.headEnd(nm); s.is(k+1, wWith) {
+			for r, rm := range s.regions {
+				if rm.j-1 == k && rm.code != "" && !rm.anaphor && !rm.nation && !rm.negated {
+					pick = r
+					break
+				}
 			}
 		}
 	}
