@@ -179,10 +179,7 @@ func (s *sentence) exclude(k int) {
 		nm.skip = true // "The 2016 attacks killed 908 people": a year, not a count
 		return
 	}
-	before := nm.i
-	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
-		before = j // "displaced some 2 million"
-	}
+	before := s.numStart(nm) // "displaced some 2 million"
 	if s.is(before-1, wClaimed) && s.is(nm.j, wOf) && s.isAny(nm.j+1, wThe, wThese, wThose) {
 		nm.skip = true // "ISKP claimed 71 of the attacks": a group's share, a sub-type
 		return
@@ -500,10 +497,7 @@ func (s *sentence) metricFor(d *draft, drafts []draft, st *docState) bool {
 		_ = cTok
 	}
 	// "killed 185 people": an active verb right before the number
-	qStart := nm.i
-	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
-		qStart = j
-	}
+	qStart := s.numStart(nm)
 	if t, j, ok := s.endsAt(qStart, kMetricVerb); ok && !s.covered[j] {
 		d.metric, d.cue, d.object = t.str, j, true
 		return true
@@ -740,13 +734,31 @@ func (s *sentence) depth(i int) int { return s.depths[i] }
 // regionHeaded reports whether a place name stands right before the number
 // ("KP 16", "Punjab a further two", "Balochistan with 17").
 func (s *sentence) regionHeaded(nm *numMention) bool {
-	k := s.headEnd(nm)
-	for _, rm := range s.regions {
-		if rm.j-1 == k && !rm.anaphor && !rm.nation {
-			return true
+	return s.placeEndingAt(s.headEnd(nm)) >= 0
+}
+
+// placeEndingAt returns the region mention whose last token is k, -1 when
+// none or when it is an anaphor or "nationwide". (Mentions do not overlap:
+// at most one ends at a token.)
+func (s *sentence) placeEndingAt(k int) int {
+	for r, rm := range s.regions {
+		if rm.j-1 == k {
+			if rm.anaphor || rm.nation {
+				return -1
+			}
+			return r
 		}
 	}
-	return false
+	return -1
+}
+
+// numStart returns the first token of the number with its qualifier
+// ("over [1,000]", "some [2] million").
+func (s *sentence) numStart(nm *numMention) int {
+	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
+		return j
+	}
+	return nm.i
 }
 
 // periodHeaded reports a count headed by a month or other period with no
@@ -782,10 +794,7 @@ func headWord(id int32) bool {
 }
 
 func (s *sentence) headEnd(nm *numMention) int {
-	k := nm.i - 1
-	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
-		k = j - 1
-	}
+	k := s.numStart(nm) - 1
 	if s.isAny(k, wJust, wOnly, wMerely) {
 		k-- // "Odisha recorded just nine"
 	}
@@ -985,19 +994,12 @@ func (s *sentence) superlative(i int) bool {
 // "the list of states with more than 150 deaths", "districts with over 20
 // attacks".
 func (s *sentence) placesWith(nm *numMention) bool {
-	k := nm.i
-	if _, j, ok := s.endsAt(k, kQualifier); ok {
-		k = j
-	}
+	k := s.numStart(nm)
 	if !s.is(k-1, wWith) || !s.isAny(k-2, wStates, wProvinces, wDistricts, wCountries, wRegions, wAreas, wCities, wCounties, wLgas) {
 		return false
 	}
-	for _, rm := range s.regions {
-		if rm.j == k-1 && rm.code != "" {
-			return false // "the tribal areas with 559": a place's name
-		}
-	}
-	return true
+	r := s.placeEndingAt(k - 2)
+	return r < 0 || s.regions[r].code == "" // not "the tribal areas with 559": a place's name
 }
 
 // totalBeforeParts finds the total whose parts ("including ...") stand

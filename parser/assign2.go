@@ -180,10 +180,7 @@ func (s *sentence) recordedBy(nm *numMention) bool {
 	if s.allMask&(1<<kRecordVerb) == 0 {
 		return false
 	}
-	k := nm.i
-	if _, j, ok := s.endsAt(nm.i, kQualifier); ok {
-		k = j
-	}
+	k := s.numStart(nm)
 	// back over a count before this one: "blamed for 1,141 of the deaths
 	// and 2,348 of the injuries"
 	for stop := k - 8; k > 0 && k > stop; k-- {
@@ -297,11 +294,8 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 		// "Zamfara led with 540, ahead of Kaduna with 517": the place the
 		// count is "with", even one compared
 		if k := s.headEnd(nm); s.is(k+1, wWith) {
-			for r, rm := range s.regions {
-				if rm.j-1 == k && rm.code != "" && !rm.anaphor && !rm.nation && !rm.negated {
-					pick = r
-					break
-				}
+			if r := s.placeEndingAt(k); r >= 0 && s.regions[r].code != "" && !s.regions[r].negated {
+				pick = r
 			}
 		}
 	}
@@ -327,12 +321,8 @@ func (s *sentence) regionFor(d *draft, st *docState) bool {
 	if pick >= 0 && d.headed && s.regions[pick].code == "" && !s.regions[pick].anaphor && !s.regions[pick].nation {
 		// "Sindh, where most of it was in Karachi, with 187": the head,
 		// not the city of the relative clause
-		k := s.headEnd(nm)
-		for r, rm := range s.regions {
-			if rm.j-1 == k && !rm.anaphor && !rm.nation {
-				pick = r
-				break
-			}
+		if r := s.placeEndingAt(s.headEnd(nm)); r >= 0 {
+			pick = r
 		}
 	}
 	if pick < 0 {
@@ -445,10 +435,8 @@ func (s *sentence) relativeHead(nm *numMention) int {
 				return -1 // the clause names a place of its own
 			}
 		}
-		for r, rm := range s.regions {
-			if rm.j == k-1 && rm.code != "" && !rm.anaphor && !rm.nation && !rm.negated && !rm.included {
-				return r
-			}
+		if r := s.placeEndingAt(k - 2); r >= 0 && s.regions[r].code != "" && !s.regions[r].negated && !s.regions[r].included {
+			return r
 		}
 		return -1
 	}
