@@ -23,7 +23,7 @@ type batch struct {
 	ins inserts // prepared statements
 	now int64
 
-	periods map[string]parser.Period // parsed period cache
+	periods periodCache
 	points  map[pointKey]*pointState // touched points; nil = absent
 	dirty   []*pointState            // points to write, in first-touch order
 	old     []superseded             // values superseded by this batch
@@ -44,7 +44,7 @@ type docWork struct {
 func newBatch(ctx context.Context, tx *sql.Tx, ins inserts, now time.Time) (*batch, error) {
 	b := &batch{
 		ctx: ctx, tx: tx, ins: ins, now: now.Unix(),
-		periods: map[string]parser.Period{},
+		periods: periodCache{},
 		points:  map[pointKey]*pointState{},
 		counts:  map[[2]string]int64{},
 	}
@@ -103,17 +103,11 @@ func (b *batch) plan(items []Ingest, results []IngestResult) ([]*docWork, error)
 		}
 		w.doc.ID = ids[i]
 		for j, f := range it.Figures {
-			if w.periods[j], err = b.period(f.Period); err != nil {
+			if w.periods[j], err = b.periods.parse(f.Period); err != nil {
 				return nil, fmt.Errorf("document %s (%s): figure %d: %w", w.doc.ID, w.doc.URL, j, err)
 			}
-			s := w.periods[j].Start.Unix()
-			if j == 0 || s < w.lo {
-				w.lo = s
-			}
-			if j == 0 || s > w.hi {
-				w.hi = s
-			}
 		}
+		w.lo, w.hi = periodSpan(w.periods)
 		results[i].New, results[i].Figures = true, len(it.Figures)
 		work = append(work, w)
 	}
@@ -149,16 +143,34 @@ func (b *batch) knownDocuments(ids []string) (map[string]bool, error) {
 	return known, nil
 }
 
-func (b *batch) period(s string) (parser.Period, error) {
-	if p, ok := b.periods[s]; ok {
+// periodCache parses each distinct period string once.
+type periodCache map[string]parser.Period
+
+func (c periodCache) parse(s string) (parser.Period, error) {
+	if p, ok := c[s]; ok {
 		return p, nil
 	}
 	p, err := parser.ParsePeriod(s)
 	if err != nil {
 		return p, err
 	}
-	b.periods[s] = p
+	c[s] = p
 	return p, nil
+}
+
+// periodSpan returns the earliest and latest start (unix seconds) of ps,
+// 0 and 0 when there are none.
+func periodSpan(ps []parser.Period) (lo, hi int64) {
+	for i, p := range ps {
+		s := p.Start.Unix()
+		if i == 0 || s < lo {
+			lo = s
+		}
+		if i == 0 || s > hi {
+			hi = s
+		}
+	}
+	return lo, hi
 }
 
 // insertDocuments writes the document rows.

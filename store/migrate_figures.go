@@ -226,7 +226,8 @@ func migrateSpans(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	defer upd.Close()
-	periods := map[string]parser.Period{}
+	periods := periodCache{}
+	var ps []parser.Period
 	for rows.Next() {
 		var rowid int64
 		var enc []byte
@@ -237,10 +238,15 @@ func migrateSpans(ctx context.Context, tx *sql.Tx) error {
 		if err != nil {
 			return fmt.Errorf("document row %d: %w", rowid, err)
 		}
-		lo, hi, err := periodSpan(figs, periods)
-		if err != nil {
-			return fmt.Errorf("document row %d: %w", rowid, err)
+		ps = ps[:0]
+		for _, f := range figs {
+			p, err := periods.parse(f.Period)
+			if err != nil {
+				return fmt.Errorf("document row %d: %w", rowid, err)
+			}
+			ps = append(ps, p)
 		}
+		lo, hi := periodSpan(ps)
 		if _, err := upd.ExecContext(ctx, lo, hi, rowid); err != nil {
 			return fmt.Errorf("document row %d: %w", rowid, err)
 		}
@@ -252,25 +258,4 @@ func migrateSpans(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("index document spans: %w", err)
 	}
 	return nil
-}
-
-// periodSpan returns the earliest and latest period start (unix seconds)
-// of figs, 0 and 0 when there are none; periods caches parsed periods.
-func periodSpan(figs []parser.Figure, periods map[string]parser.Period) (lo, hi int64, err error) {
-	for i, f := range figs {
-		p, ok := periods[f.Period]
-		if !ok {
-			if p, err = parser.ParsePeriod(f.Period); err != nil {
-				return 0, 0, err
-			}
-			periods[f.Period] = p
-		}
-		if s := p.Start.Unix(); i == 0 || s < lo {
-			lo = s
-		}
-		if s := p.Start.Unix(); i == 0 || s > hi {
-			hi = s
-		}
-	}
-	return lo, hi, nil
 }

@@ -275,7 +275,7 @@ func (s *Store) Observations(ctx context.Context, f Filter) ([]Point, error) {
 	q += " ORDER BY d.published, d.rowid"
 	var out []Point
 	var starts []int64
-	periods := map[string]parser.Period{}
+	periods := periodCache{}
 	of := &obsFilter{Filter: f, fromStart: from, toStart: to}
 	err = s.query(ctx, s.read, "observations", q, args, func(rows *sql.Rows) error {
 		var doc Point
@@ -308,7 +308,7 @@ type obsFilter struct {
 // figures value are main and enc) that f selects, and its period start.
 // The metric, category and region are compared as string indexes, so only
 // the figures kept are decoded.
-func (f *obsFilter) collect(doc Point, main string, enc []byte, periods map[string]parser.Period,
+func (f *obsFilter) collect(doc Point, main string, enc []byte, periods periodCache,
 	keep func(Point, int64)) error {
 	l, err := parseFigures(enc)
 	if err != nil {
@@ -334,12 +334,11 @@ func (f *obsFilter) collect(doc Point, main string, enc []byte, periods map[stri
 			(want[2] >= 0 && r.region != want[2]) {
 			continue
 		}
-		per, ok := periods[string(l.strs[r.period])]
+		per, ok := periods[string(l.strs[r.period])] // (no string made for a hit)
 		if !ok {
-			if per, err = parser.ParsePeriod(string(l.strs[r.period])); err != nil {
+			if per, err = periods.parse(string(l.strs[r.period])); err != nil {
 				return fmt.Errorf("document %s: %w", doc.DocumentID, err)
 			}
-			periods[string(l.strs[r.period])] = per
 		}
 		start := per.Start.Unix()
 		if (f.fromStart != nil && start < *f.fromStart) || (f.toStart != nil && start > *f.toStart) {
